@@ -1,0 +1,220 @@
+"""The one typed document every writer draws.
+
+Templates emit restricted HTML; `reader.py` turns it into a `Document`: a `Meta` (the
+administrative frame of Nghị định 30/2020: agencies, number, place and date, title,
+recipients, signer) and a tuple of blocks made of a few inline kinds. Writers (HTML, PDF,
+DOCX) walk this tree and nothing else, so every format carries the same text.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Union
+
+
+# ---------------------------------------------------------------- inlines
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+Inline = Union[Text, Strong, Emph, LineBreak]
+
+
+# ---------------------------------------------------------------- blocks
+@dataclass(frozen=True)
+class Heading:
+    """Level 1 `Phần I`, 2 `I. …`, 3 `1. …`, 4 `a) …`; level 1 is centred."""
+
+    level: int
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Body text: justified with a first-line indent unless `align`/`indent` say otherwise."""
+
+    inlines: tuple[Inline, ...]
+    align: str = "justify"  # justify | center | right | left
+    indent: bool = True
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted (`-`) or numbered list; each item holds inline content."""
+
+    ordered: bool
+    items: tuple[tuple[Inline, ...], ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    inlines: tuple[Inline, ...]
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False
+    align: str = "left"  # left | center | right
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    header: bool = False  # part of the header rows repeated on each page
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[Row, ...]
+    caption: tuple[Inline, ...] = ()
+    widths: tuple[int, ...] = ()  # relative column widths, optional
+
+    @property
+    def column_count(self) -> int:
+        """Columns of the grid, counting spans (rows spanned from above included)."""
+        return grid_width(self.rows)
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak]
+
+
+# ---------------------------------------------------------------- frame
+@dataclass(frozen=True)
+class Meta:
+    """The administrative frame each writer draws natively (header, closing)."""
+
+    parent_agency: str  # UBND TỈNH BẮC KẠN
+    agency: str  # SỞ CÔNG THƯƠNG
+    number: str  # Số: 01/BC-SCT
+    nation: str  # CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    motto: str  # Độc lập - Tự do - Hạnh phúc
+    place_date: str  # Bắc Kạn, ngày 05 tháng 01 năm 2023
+    doc_type: str  # BÁO CÁO
+    subject: tuple[str, ...]  # subject (trích yếu) lines
+    recipients_title: str = "Nơi nhận:"
+    recipients: tuple[str, ...] = ()
+    authority: tuple[str, ...] = ()  # ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    signer: str = ""
+    title: str = ""  # document title for file metadata
+    author: str = ""  # file metadata author (the agency)
+    language: str = "vi"
+    date: _dt.date | None = None  # the report's date: file metadata dates come from here
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: Meta
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- helpers
+def grid_width(rows: tuple[Row, ...]) -> int:
+    """Number of grid columns of a table whose cells may span rows and columns."""
+    occupied: dict[int, int] = {}  # column -> rows still covered by a rowspan
+    width = 0
+    for row in rows:
+        col = 0
+        for cell in row.cells:
+            while occupied.get(col, 0) > 0:
+                col += 1
+            for c in range(col, col + cell.colspan):
+                occupied[c] = cell.rowspan
+            col += cell.colspan
+        width = max(width, col, max((c + 1 for c, n in occupied.items() if n > 0), default=0))
+        occupied = {c: n - 1 for c, n in occupied.items() if n > 1}
+    return width
+
+
+def inline_text(inlines: tuple[Inline, ...]) -> str:
+    """Plain text of inline content; a line break becomes a newline."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        else:
+            out.append(inline_text(node.children))
+    return "".join(out)
+
+
+def frame_texts(meta: Meta) -> tuple[list[str], list[str]]:
+    """Paragraph texts of the header frame and of the closing, in reading order."""
+    head = [meta.parent_agency, meta.agency, meta.number, meta.nation, meta.motto,
+            meta.place_date, meta.doc_type, *meta.subject]
+    closing = [meta.recipients_title, *meta.recipients, *meta.authority]
+    if meta.signer:
+        closing.append(meta.signer)
+    return [t for t in head if t], [t for t in closing if t]
+
+
+def body_texts(doc: Document) -> list[str]:
+    """The body as a list of paragraph texts (one per paragraph, list item, cell)."""
+    out: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            out.append(inline_text(block.inlines))
+        elif isinstance(block, ListBlock):
+            out.extend(inline_text(item) for item in block.items)
+        elif isinstance(block, Table):
+            if block.caption:
+                out.append(inline_text(block.caption))
+            for row in block.rows:
+                out.extend(inline_text(c.inlines) for c in row.cells)
+    return out
+
+
+def dump(doc: Document) -> str:
+    """A readable tree dump (pseudo-XML), for debugging and golden tests."""
+    lines = [f"<meta {k}={v!r}>" for k, v in doc.meta.__dict__.items()]
+
+    def inl(nodes: tuple[Inline, ...]) -> str:
+        parts = []
+        for n in nodes:
+            if isinstance(n, Text):
+                parts.append(n.text)
+            elif isinstance(n, LineBreak):
+                parts.append("<br/>")
+            elif isinstance(n, Strong):
+                parts.append(f"<strong>{inl(n.children)}</strong>")
+            else:
+                parts.append(f"<em>{inl(n.children)}</em>")
+        return "".join(parts)
+
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            lines.append(f"<heading level={b.level}>{inl(b.inlines)}")
+        elif isinstance(b, Paragraph):
+            lines.append(f"<paragraph align={b.align} indent={b.indent}>{inl(b.inlines)}")
+        elif isinstance(b, ListBlock):
+            lines.append(f"<list ordered={b.ordered}>")
+            lines.extend(f"  <item>{inl(i)}" for i in b.items)
+        elif isinstance(b, Table):
+            lines.append(f"<table columns={b.column_count} caption={inl(b.caption)!r}>")
+            for r in b.rows:
+                cells = " | ".join(
+                    f"{inl(c.inlines)}" + (f"[{c.colspan}x{c.rowspan}]" if c.colspan > 1 or c.rowspan > 1 else "")
+                    for c in r.cells)
+                lines.append(f"  <row header={r.header}> {cells}")
+        else:
+            lines.append("<pagebreak>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,109 @@
+"""Errors and findings a user can act on.
+
+Every problem caused by input (a data file, a template, an option) is a `ReportgenError`
+or a `Finding`: it knows its source file, line and column, and prints as
+``file:line:col: lỗi CODE message``. Anything else escaping is a bug.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "lỗi"
+WARNING = "cảnh báo"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation result: where, how bad, which rule, what to do."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    severity: str = field(compare=False)
+    message: str = field(compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.severity} {self.code} {self.message}"
+
+
+def display_path(path: str | Path) -> str:
+    """A path relative to the working directory when possible (shorter messages)."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class ReportgenError(Exception):
+    """Base of every error caused by user input. Carries an exit code and a location."""
+
+    exit_code = 1
+    code = "RG000"
+
+    def __init__(self, message: str, file: str | Path | None = None, line: int = 0,
+                 column: int = 0, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = display_path(file) if file else None
+        self.line = line
+        self.column = column
+        if code:
+            self.code = code
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+            where += ": "
+        return f"{where}{ERROR} {self.code} {self.message}"
+
+
+class UsageError(ReportgenError):
+    """A bad option or argument (unknown province, malformed period)."""
+
+    exit_code = 2
+    code = "RG001"
+
+
+class DataError(ReportgenError):
+    """Data files with errors: carries all the findings."""
+
+    code = "RG100"
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        errors = [f for f in findings if f.is_error]
+        first = errors[0] if errors else findings[0]
+        super().__init__("\n".join(str(f) for f in findings), first.file, first.line,
+                         first.column, first.code)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TemplateError(ReportgenError):
+    """A template that cannot be rendered or emits something the writers cannot draw."""
+
+    code = "RG300"
+
+
+class WriteError(ReportgenError):
+    """An output file could not be written."""
+
+    code = "RG400"

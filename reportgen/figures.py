@@ -1,0 +1,282 @@
+"""Derived figures, computed once: growth, plan completion, sums, count changes.
+
+A `Report` joins a province, a period's data and (when its file exists) the same period a
+year earlier. Each indicator becomes a `Figure` carrying the stated numbers and the ones
+computed from values; templates read `figure.growth` and `figure.plan_pct` (the stated
+figure wins, the computed one fills the gap) and validation compares the two.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+from .model import Count, Indicator, Period, PeriodData, Province, Section
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def ratio_pct(a: Decimal, b: Decimal) -> Optional[Decimal]:
+    """a / b in percent, unrounded; None when b is zero."""
+    if b == 0:
+        return None
+    return a / b * HUNDRED
+
+
+def rounded(x: Optional[Decimal], step: Decimal = CENT) -> Optional[Decimal]:
+    """Half-up rounding to `step` (two decimals by default) for computed figures."""
+    return None if x is None else x.quantize(step, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An indicator with its derived figures."""
+
+    id: str
+    section: str
+    ind: Indicator
+    same_period: Optional[Decimal] = None  # stated, or the previous period's value
+    same_period_from_previous: bool = False
+    parts: tuple["Figure", ...] = ()
+
+    # -- stated values, for templates
+    @property
+    def label(self) -> str:
+        return self.ind.label
+
+    @property
+    def unit(self) -> str:
+        return self.ind.unit
+
+    @property
+    def value(self) -> Optional[Decimal]:
+        return self.ind.value
+
+    @property
+    def status(self) -> str:
+        return self.ind.status
+
+    @property
+    def qualifier(self) -> Optional[str]:
+        return self.ind.qualifier
+
+    @property
+    def price_basis(self) -> Optional[str]:
+        return self.ind.price_basis
+
+    @property
+    def plan(self) -> Optional[Decimal]:
+        return self.ind.plan
+
+    @property
+    def plan_growth(self) -> Optional[Decimal]:
+        return self.ind.plan_growth
+
+    @property
+    def plan_style(self) -> str:
+        return self.ind.plan_style
+
+    @property
+    def note(self) -> Optional[str]:
+        return self.ind.note
+
+    @property
+    def is_share(self) -> bool:
+        """A share or rate in percent: compared in points, not in growth."""
+        return self.unit == "%"
+
+    # -- derived
+    @property
+    def growth_computed(self) -> Optional[Decimal]:
+        if self.value is None or self.same_period is None or self.is_share:
+            return None
+        r = ratio_pct(self.value, self.same_period)
+        return None if r is None else r - HUNDRED
+
+    @property
+    def growth(self) -> Optional[Decimal]:
+        """Growth in percent vs the same period: stated, else computed (rounded 0,01)."""
+        if self.ind.growth is not None:
+            return self.ind.growth
+        return rounded(self.growth_computed)
+
+    @property
+    def points(self) -> Optional[Decimal]:
+        """Change of a share in percentage points."""
+        if self.is_share and self.value is not None and self.same_period is not None:
+            return self.value - self.same_period
+        return None
+
+    @property
+    def plan_pct_computed(self) -> Optional[Decimal]:
+        if self.value is None or self.plan is None:
+            return None
+        return ratio_pct(self.value, self.plan)
+
+    @property
+    def plan_pct(self) -> Optional[Decimal]:
+        """Plan completion in percent: stated, else computed (rounded 0,01)."""
+        if self.ind.plan_completion is not None:
+            return self.ind.plan_completion
+        return rounded(self.plan_pct_computed)
+
+    @property
+    def parts_sum(self) -> Optional[Decimal]:
+        values = [p.value for p in self.parts]
+        if not values or any(v is None for v in values):
+            return None
+        return sum(values, Decimal(0))
+
+
+@dataclass(frozen=True)
+class CountFigure:
+    """A count with its change against the same period."""
+
+    id: str
+    section: str
+    count: Count
+    pad: int
+
+    @property
+    def label(self) -> str:
+        return self.count.label
+
+    @property
+    def value(self) -> int:
+        return self.count.value
+
+    @property
+    def total(self) -> Optional[int]:
+        return self.count.total
+
+    @property
+    def unit(self) -> str:
+        return self.count.unit
+
+    @property
+    def diff(self) -> Optional[int]:
+        """value − same period (negative for a fall)."""
+        if self.count.same_period is None:
+            return None
+        return self.count.value - self.count.same_period
+
+    @property
+    def change_computed(self) -> Optional[Decimal]:
+        if self.count.same_period in (None, 0):
+            return None
+        return Decimal(self.diff) / Decimal(self.count.same_period) * HUNDRED
+
+    @property
+    def change(self) -> Optional[Decimal]:
+        if self.count.change is not None:
+            return self.count.change
+        return rounded(self.change_computed)
+
+    @property
+    def share_pct(self) -> Optional[Decimal]:
+        """value / total in percent (rounded 0,01)."""
+        if not self.total:
+            return None
+        return rounded(ratio_pct(Decimal(self.value), Decimal(self.total)))
+
+
+@dataclass(frozen=True)
+class SectionView:
+    key: str
+    section: Section
+    indicators: dict[str, Figure]
+    products: dict[str, Figure]
+    counts: dict[str, CountFigure]
+
+    @property
+    def items(self) -> list[str]:
+        return list(self.section.items)
+
+    @property
+    def intro(self) -> Optional[str]:
+        return self.section.intro
+
+    @property
+    def title(self) -> Optional[str]:
+        return self.section.title
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report is made from, with derived figures."""
+
+    slug: str
+    province: Province
+    period: Period
+    data: PeriodData
+    previous: Optional[PeriodData] = None
+    sections: dict[str, SectionView] = field(default_factory=dict)
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        out: dict[str, Figure] = {}
+        for view in self.sections.values():
+            out.update(view.indicators)
+            out.update(view.products)
+        return out
+
+    @property
+    def counts(self) -> dict[str, CountFigure]:
+        out: dict[str, CountFigure] = {}
+        for view in self.sections.values():
+            out.update(view.counts)
+        return out
+
+    @property
+    def indicator_count(self) -> int:
+        return len(self.figures) + len(self.counts)
+
+
+def _previous_values(previous: Optional[PeriodData]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    if previous is None:
+        return out
+    for sec in previous.sections.values():
+        for key, ind in {**sec.indicators, **sec.products}.items():
+            if ind.value is not None:
+                out[key] = ind.value
+    return out
+
+
+def build_report(slug: str, province: Province, period: Period, data: PeriodData,
+                 previous: Optional[PeriodData] = None) -> Report:
+    """Join the inputs and compute the derived figures once."""
+    prev = _previous_values(previous)
+
+    def figure(key: str, sec_key: str, ind: Indicator) -> Figure:
+        if ind.same_period is not None:
+            return Figure(key, sec_key, ind, ind.same_period)
+        if key in prev:
+            return Figure(key, sec_key, ind, prev[key], same_period_from_previous=True)
+        return Figure(key, sec_key, ind)
+
+    raw: dict[str, dict[str, dict[str, Figure]]] = {}
+    for sec_key, sec in data.sections.items():
+        raw[sec_key] = {
+            "indicators": {k: figure(k, sec_key, i) for k, i in sec.indicators.items()},
+            "products": {k: figure(k, sec_key, i) for k, i in sec.products.items()},
+        }
+    flat = {k: f for groups in raw.values() for g in groups.values() for k, f in g.items()}
+
+    def with_parts(f: Figure) -> Figure:
+        if not f.ind.parts:
+            return f
+        parts = tuple(flat[p] for p in f.ind.parts if p in flat)
+        return Figure(f.id, f.section, f.ind, f.same_period, f.same_period_from_previous, parts)
+
+    views = {}
+    for sec_key, sec in data.sections.items():
+        views[sec_key] = SectionView(
+            sec_key, sec,
+            {k: with_parts(f) for k, f in raw[sec_key]["indicators"].items()},
+            {k: with_parts(f) for k, f in raw[sec_key]["products"].items()},
+            {k: CountFigure(k, sec_key, c, province.style.pad if c.pad is None else c.pad)
+             for k, c in sec.counts.items()},
+        )
+    return Report(slug, province, period, data, previous, views)

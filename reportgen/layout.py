@@ -1,0 +1,58 @@
+"""The report's layout: the order and titles of its parts and sections.
+
+Read from ``templates/layout.yaml``; a province may override it with
+``data/<slug>/layout.yaml``. Adding, removing or reordering sections is an edit here plus a
+template in ``templates/sections/``, no Python.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pydantic import Field
+
+from .errors import DataError
+from .loader import load_yaml
+from .model import Strict
+
+LAYOUT_FILE = "layout.yaml"
+
+
+class SectionSpec(Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str
+    template: Optional[str] = Field(None, description="mặc định sections/<key>.html")
+
+    @property
+    def template_name(self) -> str:
+        return self.template or f"sections/{self.key}.html"
+
+
+class PartSpec(Strict):
+    title: str
+    sections: list[SectionSpec]
+
+
+class Layout(Strict):
+    parts: list[PartSpec]
+
+    @property
+    def section_keys(self) -> list[str]:
+        return [s.key for p in self.parts for s in p.sections]
+
+
+def layout_path(templates: Path, province_dir: Optional[Path] = None) -> Path:
+    if province_dir is not None and (province_dir / LAYOUT_FILE).exists():
+        return province_dir / LAYOUT_FILE
+    return templates / LAYOUT_FILE
+
+
+def load_layout(templates: Path, province_dir: Optional[Path] = None) -> Layout:
+    """The layout in force for a province; raises DataError with findings when broken."""
+    from .dataset import parse_model
+
+    loaded = load_yaml(layout_path(templates, province_dir))
+    layout = parse_model(loaded, Layout)
+    if layout is None or not loaded.ok:
+        raise DataError(loaded.findings)
+    return layout

@@ -1,0 +1,172 @@
+"""The data model: what a province file and a period file hold.
+
+Plain pydantic schemas with `extra="forbid"`, so a misspelt key is a finding. Numbers are
+`Decimal` keeping the precision written (`'1.586,397'`, `34.410`); Vietnamese strings are
+parsed by `vnformat.parse_number`. Derived figures (growth, plan completion, sums) are
+computed once, in `reportgen.figures`, not here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from .vnformat import NumberFormatError, parse_number
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PERIOD_RE = re.compile(r"^(?P<year>\d{4})(-(?P<half>h1|h2))?$")
+
+
+def _to_decimal(v):
+    if isinstance(v, bool):
+        raise ValueError("cần một số, không phải true/false")
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, float):  # never produced by the loader; refuse rather than lose digits
+        raise ValueError("số thực dấu phẩy động không được dùng: viết dạng chuỗi '1.586,397'")
+    if isinstance(v, str):
+        try:
+            return parse_number(v)
+        except NumberFormatError as exc:
+            raise ValueError(str(exc)) from None
+    return v
+
+
+def _to_int(v):
+    d = _to_decimal(v)
+    if isinstance(d, Decimal):
+        if d != d.to_integral_value():
+            raise ValueError(f"cần một số nguyên, không phải {v}")
+        return int(d)
+    return d
+
+
+Num = Annotated[Decimal, BeforeValidator(_to_decimal)]
+Int = Annotated[int, BeforeValidator(_to_int)]
+
+Status = Literal["đạt", "ước đạt", "ước thực hiện", "dự kiến đạt", "phấn đấu đạt"]
+Qualifier = Literal["trên", "gần", "hơn"]
+PriceBasis = Literal["hiện hành", "so sánh 2010"]
+ChangeStyle = Literal["giam", "bang", "index"]
+PlanStyle = Literal["dat", "bang", "vuot"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Indicator(Strict):
+    """One figure: value with unit, status and qualifier, and what it is compared with."""
+
+    label: str = Field(description="Tên chỉ tiêu, ví dụ 'Giá trị sản xuất công nghiệp'")
+    unit: str = Field("", description="Đơn vị: 'tỷ đồng', 'triệu USD', '%', 'tấn', 'MW' …")
+    value: Optional[Num] = Field(None, description="Giá trị kỳ này; bỏ trống nếu chỉ biết tốc độ tăng")
+    status: Status = "đạt"
+    qualifier: Optional[Qualifier] = None
+    price_basis: Optional[PriceBasis] = None
+    same_period: Optional[Num] = Field(None, description="Giá trị cùng kỳ năm trước")
+    growth: Optional[Num] = Field(None, description="Tốc độ tăng (%) đã công bố, âm nếu giảm")
+    plan: Optional[Num] = Field(None, description="Kế hoạch năm (giá trị)")
+    plan_growth: Optional[Num] = Field(None, description="Kế hoạch tăng trưởng (%)")
+    plan_completion: Optional[Num] = Field(None, description="Tỷ lệ thực hiện kế hoạch (%) đã công bố")
+    out_of: Optional[Num] = Field(None, description="Thang điểm, ví dụ 100 trong '90,01/100 điểm'")
+    parts: list[str] = Field(default_factory=list, description="Mã các chỉ tiêu cộng lại bằng chỉ tiêu này")
+    compare: Optional[ChangeStyle] = Field(None, description="Cách viết so với cùng kỳ khi giảm")
+    plan_style: PlanStyle = "dat"
+    note: Optional[str] = None
+
+
+class Count(Strict):
+    """A count, alone (`05 dự án`) or out of a total (`04/15 sản phẩm`, `45/45 nhiệm vụ`)."""
+
+    label: str
+    value: Int
+    total: Optional[Int] = None
+    unit: str = ""
+    same_period: Optional[Int] = None
+    change: Optional[Num] = Field(None, description="Tỷ lệ thay đổi (%) đã công bố, âm nếu giảm")
+    parts: list[str] = Field(default_factory=list)
+    pad: Optional[int] = Field(None, ge=0, le=6, description="Số chữ số (04 → 2); mặc định theo tỉnh")
+    note: Optional[str] = None
+
+
+class Section(Strict):
+    """A section of the report: figures, counts and short narrative items (own words)."""
+
+    title: Optional[str] = None
+    intro: Optional[str] = None
+    indicators: dict[str, Indicator] = Field(default_factory=dict)
+    products: dict[str, Indicator] = Field(default_factory=dict)
+    counts: dict[str, Count] = Field(default_factory=dict)
+    items: list[str] = Field(default_factory=list)
+
+
+class Signer(Strict):
+    authority: list[str] = Field(min_length=1, description="['GIÁM ĐỐC'] hoặc ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC']")
+    name: str = ""
+
+
+class DocumentInfo(Strict):
+    number: Int = Field(ge=1, description="Số văn bản, 5 → 'Số: 05/BC-SCT'")
+    date: dt.date
+    subject: Optional[str] = Field(None, description="Trích yếu; mặc định theo kỳ báo cáo")
+    signer: Optional[Signer] = None
+
+
+class Style(Strict):
+    """How a province phrases things."""
+
+    compare: ChangeStyle = "giam"
+    pad: int = Field(2, ge=0, le=6)
+    same_threshold: Num = Field(Decimal("0"), description="|tăng| ≤ ngưỡng → 'tương đương cùng kỳ'")
+
+
+class Province(Strict):
+    name: str = Field(description="Tên tỉnh có dấu: 'Bắc Kạn'")
+    parent_agency: str = Field(description="'UBND TỈNH BẮC KẠN'")
+    agency: str = "SỞ CÔNG THƯƠNG"
+    place: str = Field(description="Địa danh ghi ngày tháng: 'Bắc Kạn'")
+    number_suffix: str = "BC-SCT"
+    signer: Signer
+    recipients: list[str] = Field(min_length=1)
+    style: Style = Style()
+
+
+class PeriodData(Strict):
+    document: DocumentInfo
+    sections: dict[str, Section] = Field(default_factory=dict)
+
+
+class Period(Strict):
+    """A report period: a year or a half year."""
+
+    year: int
+    half: Optional[Literal["h1", "h2"]] = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        m = PERIOD_RE.match(text)
+        if not m:
+            raise ValueError(f"kỳ {text!r} không hợp lệ: viết 2022 hoặc 2023-h1")
+        return cls(year=int(m["year"]), half=m["half"])
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-{self.half}" if self.half else str(self.year)
+
+    @property
+    def previous(self) -> "Period":
+        """The same period one year earlier (for same-period values)."""
+        return Period(year=self.year - 1, half=self.half)
+
+    @property
+    def next(self) -> "Period":
+        return Period(year=self.year + 1, half=self.half)
+
+    def __str__(self) -> str:
+        return self.slug

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian/Ubuntu machine for reportgen: system packages the PDF and DOCX
+# pipeline needs (Times-metric fonts with Vietnamese, HarfBuzz subsetting for reproducible
+# PDFs, poppler for text extraction in tests, LibreOffice for the DOCX round-trip test),
+# then a virtual environment in .venv with the project installed.
+#
+#   bash scripts/setup.sh            # runtime + test dependencies
+#   REPORTGEN_NO_OFFICE=1 bash scripts/setup.sh   # skip LibreOffice (DOCX->PDF test is skipped)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs="fonts-liberation2 fonts-croscore libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
+if [ -z "${REPORTGEN_NO_OFFICE:-}" ]; then
+  pkgs="$pkgs libreoffice-writer-nogui"
+fi
+
+missing=""
+for p in $pkgs; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "setup: installing system packages:$missing"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: cannot install$missing (no apt-get); install them with your package manager" >&2
+  fi
+fi
+
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "setup: done (.venv ready)"
