@@ -87,6 +87,7 @@ class Count(Strict):
     label: str
     value: Int
     total: Optional[Int] = None
+    qualifier: Optional[Qualifier] = None
     unit: str = ""
     same_period: Optional[Int] = None
     change: Optional[Num] = Field(None, description="Tỷ lệ thay đổi (%) đã công bố, âm nếu giảm")
