@@ -7,7 +7,7 @@ figure wins, the computed one fills the gap) and validation compares the two.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
@@ -39,6 +39,11 @@ class Figure:
     same_period: Optional[Decimal] = None  # stated, or the previous period's value
     same_period_from_previous: bool = False
     parts: tuple["Figure", ...] = ()
+    part_of: Optional[str] = None  # id of the total this figure is a part of
+
+    @property
+    def is_part(self) -> bool:
+        return self.part_of is not None
 
     # -- stated values, for templates
     @property
@@ -80,6 +85,14 @@ class Figure:
     @property
     def note(self) -> Optional[str]:
         return self.ind.note
+
+    @property
+    def compare(self) -> Optional[str]:
+        return self.ind.compare
+
+    @property
+    def out_of(self) -> Optional[Decimal]:
+        return self.ind.out_of
 
     @property
     def is_share(self) -> bool:
@@ -137,6 +150,12 @@ class CountFigure:
     section: str
     count: Count
     pad: int
+    parts: tuple["CountFigure", ...] = ()
+    part_of: Optional[str] = None
+
+    @property
+    def is_part(self) -> bool:
+        return self.part_of is not None
 
     @property
     def label(self) -> str:
@@ -263,20 +282,26 @@ def build_report(slug: str, province: Province, period: Period, data: PeriodData
             "products": {k: figure(k, sec_key, i) for k, i in sec.products.items()},
         }
     flat = {k: f for groups in raw.values() for g in groups.values() for k, f in g.items()}
+    owner = {p: k for k, f in flat.items() for p in f.ind.parts}
 
-    def with_parts(f: Figure) -> Figure:
-        if not f.ind.parts:
-            return f
-        parts = tuple(flat[p] for p in f.ind.parts if p in flat)
-        return Figure(f.id, f.section, f.ind, f.same_period, f.same_period_from_previous, parts)
+    def linked(f: Figure) -> Figure:
+        parts = tuple(replace(flat[p], part_of=f.id) for p in f.ind.parts if p in flat)
+        return replace(f, parts=parts, part_of=owner.get(f.id))
+
+    counts = {k: CountFigure(k, sec_key, c, province.style.pad if c.pad is None else c.pad)
+              for sec_key, sec in data.sections.items() for k, c in sec.counts.items()}
+    count_owner = {p: k for k, c in counts.items() for p in c.count.parts}
+
+    def linked_count(c: CountFigure) -> CountFigure:
+        parts = tuple(replace(counts[p], part_of=c.id) for p in c.count.parts if p in counts)
+        return replace(c, parts=parts, part_of=count_owner.get(c.id))
 
     views = {}
     for sec_key, sec in data.sections.items():
         views[sec_key] = SectionView(
             sec_key, sec,
-            {k: with_parts(f) for k, f in raw[sec_key]["indicators"].items()},
-            {k: with_parts(f) for k, f in raw[sec_key]["products"].items()},
-            {k: CountFigure(k, sec_key, c, province.style.pad if c.pad is None else c.pad)
-             for k, c in sec.counts.items()},
+            {k: linked(f) for k, f in raw[sec_key]["indicators"].items()},
+            {k: linked(f) for k, f in raw[sec_key]["products"].items()},
+            {k: linked_count(counts[k]) for k in sec.counts},
         )
     return Report(slug, province, period, data, previous, views)
