@@ -101,3 +101,65 @@ def list_(ctx):
     Console(width=100).print(table)
     if not summary.results:
         click.echo("không có số liệu trong thư mục data/")
+
+
+@main.command()
+@_select_options
+@click.option("--format", "formats", default="pdf,docx,html", show_default=True,
+              help="Định dạng, cách nhau bởi dấu phẩy: pdf,docx,html.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default="output", show_default=True,
+              help="Thư mục kết quả (output/<tỉnh>/<kỳ>/…).")
+@click.option("--force", is_flag=True, help="Dựng lại cả báo cáo không thay đổi.")
+@click.option("--check", is_flag=True, help="Không ghi gì; mã thoát 1 nếu tệp trên đĩa khác kết quả dựng.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Số tiến trình song song (mặc định: số lõi CPU).")
+@click.pass_context
+@run_safely
+def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
+    """Dựng báo cáo PDF, DOCX, HTML vào output/."""
+    import os
+    from .build import build as run, parse_formats
+    from .commands import period_option, select_entries
+    from .errors import UsageError
+
+    if not province and not all_:
+        raise UsageError("chọn --province TỈNH [--year NĂM] hoặc --all")
+    project = _project(ctx)
+    fmts = parse_formats(formats)
+    entries = select_entries(project, province, period_option(year, period), all_)
+    if not entries:
+        raise UsageError("không có báo cáo nào để dựng trong thư mục data/")
+    jobs = jobs or min(len(entries), os.cpu_count() or 1)
+    results = _run_with_progress(run, project, entries, fmts, out, force, check, jobs)
+    _summary(results)
+    failed = [r for r in results if r.status == "failed"]
+    differs = [r for r in results if r.status == "differs"]
+    for r in failed:
+        click.echo(r.error, err=True)
+    for r in differs:
+        for f in r.files:
+            click.echo(f"khác với số liệu hiện tại: {f}", err=True)
+    sys.exit(1 if failed or differs else 0)
+
+
+def _run_with_progress(run, project, entries, fmts, out, force, check, jobs):
+    """Rich progress bar on a terminal, one plain line per report otherwise."""
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Dựng báo cáo", total=len(entries))
+            return run(project, entries, fmts, out, force, check, jobs,
+                       progress=lambda r: progress.advance(task))
+    return run(project, entries, fmts, out, force, check, jobs,
+               progress=lambda r: click.echo(f"{r.entry.slug} {r.entry.period.slug}: {r.status}", err=True))
+
+
+def _summary(results) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Tỉnh", "Kỳ", "Kết quả", "Trang", "Giây", box=None)
+    for r in results:
+        table.add_row(r.entry.slug, r.entry.period.slug, r.status, str(r.pages or ""),
+                      f"{r.seconds:.2f}")
+    Console(width=100, stderr=False).print(table)

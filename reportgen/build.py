@@ -1,0 +1,197 @@
+"""Build reports: load -> validate -> render templates -> read the document -> write formats.
+
+Each output is written to a temporary file in its folder and renamed over the old one, so
+an error or an interruption never leaves a truncated file and never removes a good one.
+A build record (``output/.reportgen-build.json``) keeps, per report, a hash of every input
+(data files, province file, templates and stylesheet, package version) so unchanged
+reports are skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from . import __version__
+from .commands import load_checked
+from .dataset import Entry
+from .document import Document
+from .errors import DataError, ReportgenError, UsageError, WriteError
+from .layout import layout_path, load_layout
+from .project import Project
+from .writers import FORMATS
+
+STYLESHEET = Path("style") / "print.css"
+RECORD = ".reportgen-build.json"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'pdf,docx' -> ('pdf', 'docx'), refusing unknown names."""
+    names = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in names if f not in FORMATS]
+    if bad or not names:
+        raise UsageError(f"định dạng không hợp lệ: {', '.join(bad) or '(trống)'}; dùng "
+                         f"{','.join(FORMATS)}")
+    return names
+
+
+def output_path(out: Path, entry: Entry, fmt: str) -> Path:
+    stem = f"bao-cao-{entry.slug}-{entry.period.slug}"
+    return out / entry.slug / entry.period.slug / f"{stem}.{fmt}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def input_files(project: Project, entry: Entry) -> list[Path]:
+    """Every file a report depends on (for the build record)."""
+    files = [project.data / entry.slug / "province.yaml", entry.path,
+             project.data / entry.slug / f"{entry.period.previous.slug}.yaml",
+             layout_path(project.templates, project.data / entry.slug)]
+    for root in (project.templates, project.data / entry.slug / "templates"):
+        if root.is_dir():
+            files.extend(sorted(p for p in root.rglob("*") if p.is_file()))
+    return files
+
+
+def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    h.update(f"reportgen {__version__} {','.join(sorted(formats))}\n".encode())
+    for f in input_files(project, entry):
+        h.update(str(f).encode() + b"\0")
+        h.update(f.read_bytes() if f.exists() else b"<absent>")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def make_document(project: Project, entry: Entry) -> Document:
+    """Everything up to the typed document; raises DataError/TemplateError for bad input."""
+    from .reader import read
+    from .templating import render_html
+
+    result = load_checked(project, entry)
+    if not result.ok:
+        raise DataError(result.findings or [])
+    layout = load_layout(project.templates, project.data / entry.slug)
+    html = render_html(result.report, layout, project.templates, project.data / entry.slug)
+    return read(html, "templates/report.html")
+
+
+def render_formats(project: Project, doc: Document, formats: Iterable[str]) -> dict[str, bytes]:
+    from .writers import writer
+
+    css = (project.templates / STYLESHEET).read_text(encoding="utf-8")
+    return {fmt: writer(fmt)(doc, css=css, assets=[project.templates]) for fmt in formats}
+
+
+@dataclass
+class BuildResult:
+    entry: Entry
+    status: str  # built | skipped | failed | differs | current
+    files: list[Path] = field(default_factory=list)
+    pages: Optional[int] = None
+    seconds: float = 0.0
+    error: Optional[str] = None
+
+
+def pdf_pages(data: bytes) -> Optional[int]:
+    """Page count of a PDF we wrote."""
+    import io
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
+              force: bool = False, check: bool = False, record: Optional[dict] = None) -> BuildResult:
+    """Build (or check) one report; never raises for bad input, returns a failed result."""
+    start = time.perf_counter()
+    key = f"{entry.slug}/{entry.period.slug}"
+    targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
+    try:
+        digest = input_hash(project, entry, formats)
+        if (not force and not check and record is not None and record.get(key) == digest
+                and all(p.exists() for p in targets.values())):
+            return BuildResult(entry, "skipped", list(targets.values()))
+        doc = make_document(project, entry)
+        outputs = render_formats(project, doc, formats)
+        pages = pdf_pages(outputs["pdf"]) if "pdf" in outputs else None
+        if check:
+            differ = [targets[f] for f, data in outputs.items()
+                      if not targets[f].exists() or targets[f].read_bytes() != data]
+            return BuildResult(entry, "differs" if differ else "current", differ, pages,
+                               time.perf_counter() - start)
+        for fmt, data in outputs.items():
+            atomic_write(targets[fmt], data)
+        if record is not None:
+            record[key] = digest
+        return BuildResult(entry, "built", list(targets.values()), pages, time.perf_counter() - start)
+    except ReportgenError as exc:
+        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(exc))
+    except OSError as exc:
+        err = WriteError(f"không ghi được tệp: {exc}", getattr(exc, "filename", None))
+        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
+
+
+def load_record(out: Path) -> dict:
+    try:
+        return json.loads((out / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_record(out: Path, record: dict) -> None:
+    atomic_write(out / RECORD, json.dumps(record, indent=1, sort_keys=True).encode())
+
+
+def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
+          force: bool = False, check: bool = False, jobs: int = 1, progress=None
+          ) -> list[BuildResult]:
+    """Build several reports, serially or in worker processes; one failure stops nothing."""
+    record = load_record(out)
+    results: list[BuildResult] = []
+    if jobs > 1 and len(entries) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing as mp
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(build_one, project, e, formats, out, force, check, dict(record))
+                       for e in entries]
+            for fut, e in zip(futures, entries):
+                res = fut.result()
+                results.append(res)
+                if progress:
+                    progress(res)
+        for res in results:
+            if res.status == "built":
+                record[f"{res.entry.slug}/{res.entry.period.slug}"] = input_hash(project, res.entry, formats)
+    else:
+        for e in entries:
+            res = build_one(project, e, formats, out, force, check, record)
+            results.append(res)
+            if progress:
+                progress(res)
+    if not check and any(r.status == "built" for r in results):
+        save_record(out, record)
+    return results

@@ -1,0 +1,120 @@
+"""HTML writer: the Document as a self-contained HTML page with the print stylesheet inlined.
+
+The PDF writer renders exactly this page with WeasyPrint, so the two never differ.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from ..document import (Cell, Document, Emph, Heading, Inline, LineBreak, ListBlock, Meta,
+                        PageBreak, Paragraph, Strong, Table, Text)
+
+
+def _inl(nodes: tuple[Inline, ...]) -> str:
+    out = []
+    for n in nodes:
+        if isinstance(n, Text):
+            out.append(escape(n.text, quote=False))
+        elif isinstance(n, LineBreak):
+            out.append("<br>")
+        elif isinstance(n, Strong):
+            out.append(f"<strong>{_inl(n.children)}</strong>")
+        elif isinstance(n, Emph):
+            out.append(f"<em>{_inl(n.children)}</em>")
+    return "".join(out)
+
+
+def _p(cls: str, text: str) -> str:
+    return f'<p class="{cls}">{escape(text, quote=False)}</p>'
+
+
+def _frame(meta: Meta) -> str:
+    left = [_p("parent-agency", meta.parent_agency), _p("agency", meta.agency),
+            '<div class="rule"></div>', _p("number", meta.number)]
+    right = [_p("nation", meta.nation), _p("motto", meta.motto),
+             '<div class="rule motto-rule"></div>', _p("place-date", meta.place_date)]
+    head = ('<table class="frame"><tr><td class="left">' + "".join(left) +
+            '</td><td class="right">' + "".join(right) + "</td></tr></table>")
+    title = [_p("doc-type", meta.doc_type)] + [_p("subject", s) for s in meta.subject]
+    return head + "\n" + "".join(title) + '<div class="rule subject-rule"></div>\n'
+
+
+def _closing(meta: Meta) -> str:
+    left = [_p("recipients-title", meta.recipients_title)] + [_p("recipient", r) for r in meta.recipients]
+    right = [_p("authority", a) for a in meta.authority] + ['<div class="signature-space"></div>']
+    if meta.signer:
+        right.append(_p("signer", meta.signer))
+    return ('<table class="closing"><tr><td class="left">' + "".join(left) +
+            '</td><td class="right">' + "".join(right) + "</td></tr></table>\n")
+
+
+def _cell(c: Cell) -> str:
+    tag = "th" if c.header else "td"
+    attrs = f' class="align-{c.align}"'
+    if c.colspan > 1:
+        attrs += f' colspan="{c.colspan}"'
+    if c.rowspan > 1:
+        attrs += f' rowspan="{c.rowspan}"'
+    return f"<{tag}{attrs}>{_inl(c.inlines)}</{tag}>"
+
+
+def _table(t: Table) -> str:
+    parts = ['<table class="data">']
+    if t.caption:
+        parts.append(f"<caption>{_inl(t.caption)}</caption>")
+    if t.widths:
+        total = sum(t.widths) or 1
+        parts.append("<colgroup>" + "".join(
+            f'<col style="width:{w * 100 / total:.2f}%">' for w in t.widths) + "</colgroup>")
+    head = [r for r in t.rows if r.header]
+    body = [r for r in t.rows if not r.header]
+    if head:
+        parts.append("<thead>" + "".join(
+            "<tr>" + "".join(_cell(c) for c in r.cells) + "</tr>" for r in head) + "</thead>")
+    parts.append("<tbody>" + "".join(
+        "<tr>" + "".join(_cell(c) for c in r.cells) + "</tr>" for r in body) + "</tbody>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def body_html(doc: Document) -> str:
+    out = []
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            out.append(f"<h{b.level}>{_inl(b.inlines)}</h{b.level}>")
+        elif isinstance(b, Paragraph):
+            cls = [] if b.align == "justify" else [b.align]
+            if not b.indent and b.align == "justify":
+                cls.append("noindent")
+            attr = f' class="{" ".join(cls)}"' if cls else ""
+            out.append(f"<p{attr}>{_inl(b.inlines)}</p>")
+        elif isinstance(b, ListBlock):
+            tag = "ol" if b.ordered else "ul"
+            out.append(f"<{tag}>" + "".join(f"<li>{_inl(i)}</li>" for i in b.items) + f"</{tag}>")
+        elif isinstance(b, Table):
+            out.append(_table(b))
+        elif isinstance(b, PageBreak):
+            out.append('<div class="page-break"></div>')
+    return "\n".join(out)
+
+
+def render_text(doc: Document, css: str = "") -> str:
+    """The complete HTML page as text."""
+    m = doc.meta
+    head = ['<meta charset="utf-8">', f"<title>{escape(m.title)}</title>"]
+    if m.author:
+        head.append(f'<meta name="author" content="{escape(m.author)}">')
+    if m.date:
+        iso = m.date.isoformat()
+        head.append(f'<meta name="dcterms.created" content="{iso}">')
+        head.append(f'<meta name="dcterms.modified" content="{iso}">')
+    head.append('<meta name="generator" content="reportgen">')
+    if css:
+        head.append(f"<style>\n{css}\n</style>")
+    return (f'<!DOCTYPE html>\n<html lang="{escape(m.language)}">\n<head>\n' + "\n".join(head) +
+            "\n</head>\n<body>\n" + _frame(m) + body_html(doc) + "\n" + _closing(m) +
+            "</body>\n</html>\n")
+
+
+def render(doc: Document, css: str = "", **_: object) -> bytes:
+    return render_text(doc, css).encode("utf-8")

@@ -1,0 +1,46 @@
+"""PDF writer: the HTML writer's page laid out by WeasyPrint (imported only here).
+
+Nothing is fetched: the stylesheet is inlined and the URL fetcher refuses every URL
+(network, and files outside the allowed folders), so data can never make the renderer read
+`/etc/passwd` or call out. Metadata (title, author, language, dates) comes from the
+document, never from the clock, so identical input gives identical bytes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ..document import Document
+from ..errors import WriteError
+from . import html as html_writer
+
+
+def _fetcher(allowed: Iterable[Path]):
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    roots = [p.resolve() for p in allowed]
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                from urllib.request import url2pathname
+                path = Path(url2pathname(url.split("?")[0][len("file:"):])).resolve()
+                if any(path.is_relative_to(r) for r in roots):
+                    return super().fetch(url, headers)
+            raise FatalURLFetchingError(f"refused to fetch {url!r}: reports use no external "
+                                        "resources")
+
+    return LocalOnlyFetcher()
+
+
+def render(doc: Document, css: str = "", assets: Iterable[Path] = (), **_: object) -> bytes:
+    """PDF bytes of the document (A4, fonts and page numbers from the stylesheet)."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    page = html_writer.render_text(doc, css)
+    try:
+        html = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher(assets))
+        return html.write_pdf(pdf_identifier=b"reportgen", uncompressed_pdf=False)
+    except FatalURLFetchingError as exc:
+        raise WriteError(str(exc), code="RG401") from None
