@@ -8,7 +8,10 @@ reports are skipped.
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+import dataclasses
 import json
 import os
 import tempfile
@@ -77,9 +80,27 @@ def input_files(project: Project, entry: Entry) -> list[Path]:
     return files
 
 
+@functools.lru_cache(maxsize=1)
+def font_fingerprint() -> str:
+    """Which files fontconfig gives for the report fonts (a font change rebuilds)."""
+    import shutil
+    import subprocess
+    if not shutil.which("fc-match"):
+        return "no-fc-match"
+    out = []
+    for style in ("", ":bold", ":italic", ":bold:italic"):
+        res = subprocess.run(["fc-match", "-f", "%{file}", f"Times New Roman{style}"],
+                             capture_output=True, text=True)
+        path = Path(res.stdout.strip())
+        size = path.stat().st_size if path.is_file() else 0
+        out.append(f"{path}:{size}")
+    return ";".join(out)
+
+
 def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     h = hashlib.sha256()
     h.update(f"reportgen {__version__} {','.join(sorted(formats))}\n".encode())
+    h.update(f"{font_fingerprint()}\nSOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for f in input_files(project, entry):
         h.update(str(f).encode() + b"\0")
         h.update(f.read_bytes() if f.exists() else b"<absent>")
@@ -97,7 +118,21 @@ def make_document(project: Project, entry: Entry) -> Document:
         raise DataError(result.findings or [])
     layout = load_layout(project.templates, project.data / entry.slug)
     html = render_html(result.report, layout, project.templates, project.data / entry.slug)
-    return read(html, "templates/report.html")
+    doc = read(html, "templates/report.html")
+    epoch = source_date()
+    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date=epoch)) if epoch else doc
+
+
+def source_date() -> Optional[dt.date]:
+    """The date of SOURCE_DATE_EPOCH when set (reproducible-builds convention), else None:
+    file metadata dates then come from the report's own date, never from the clock."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={raw!r} không phải số giây hợp lệ") from None
 
 
 def render_formats(project: Project, doc: Document, formats: Iterable[str]) -> dict[str, bytes]:

@@ -1,0 +1,132 @@
+"""The DOCX of each seeded report: same text as the PDF, Word styles, and LibreOffice's view."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from seeded import normalise, pdf_pages_text, seeded_reports
+
+FRAME_TABLES = 2  # the header and the closing are borderless tables drawn by the writer
+
+
+def docx_blocks(data: bytes) -> tuple[list[str], list[str]]:
+    """(frame paragraphs, body paragraphs) of a DOCX, non-empty, in document order."""
+    d = docx.Document(io.BytesIO(data))
+    body = d.element.body
+    frame, flow = [], []
+    tables = 0
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if text.strip():
+                flow.append(normalise(text))
+        elif child.tag == qn("w:tbl"):
+            tables += 1
+            texts = []
+            for p in child.iter(qn("w:p")):
+                text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+                if text.strip():
+                    texts.append(normalise(text))
+            # the first and the last table are the frame; others are body tables
+            (frame if tables == 1 or child is list(body.iterchildren(qn("w:tbl")))[-1] else flow
+             ).extend(texts)
+    return frame, flow
+
+
+def pdf_flow(pages: list[str]) -> str:
+    """The PDF text with the page numbers (top of pages 2…) removed."""
+    out = [pages[0]]
+    for i, page in enumerate(pages[1:], start=2):
+        out.append(re.sub(rf"^{i} ", "", page))
+    return " ".join(out)
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return seeded_reports()
+
+
+def test_docx_text_equals_pdf_text(reports):
+    for key, s in reports.items():
+        frame, flow = docx_blocks(s.outputs["docx"])
+        pdf = pdf_flow(s.pages)
+        for text in frame:  # the two-column frame: order between columns may differ
+            assert text in pdf, f"{key}: frame text {text!r} not in PDF"
+            pdf = pdf.replace(text, " ", 1)
+        pdf = normalise(pdf)
+        pos, leftover = 0, []
+        for para in flow:
+            i = pdf.find(para, pos)
+            assert i >= 0, f"{key}: DOCX paragraph not found in order in the PDF: {para[:80]!r}"
+            leftover.append(pdf[pos:i])
+            pos = i + len(para)
+        leftover.append(pdf[pos:])
+        # all that the PDF has beyond the DOCX paragraphs: list bullets drawn by CSS
+        assert set("".join(leftover).replace(" ", "")) <= {"-"}, (key, leftover)
+
+
+def test_every_seed_figure_in_docx(reports):
+    for key, s in reports.items():
+        frame, flow = docx_blocks(s.outputs["docx"])
+        text = " ".join(frame + flow)
+        missing = [f.printed for f in s.manifest.figures if f.printed not in text]
+        assert not missing, f"{key}: {missing}"
+
+
+def test_docx_layout_read_back(reports):
+    d = docx.Document(io.BytesIO(reports["bac-kan-2022"].outputs["docx"]))
+    sec = d.sections[0]
+    assert abs(sec.page_width - Mm(210)) < Mm(0.5) and abs(sec.page_height - Mm(297)) < Mm(0.5)
+    assert abs(sec.left_margin - Mm(30)) < Mm(0.5) and abs(sec.right_margin - Mm(15)) < Mm(0.5)
+    assert abs(sec.top_margin - Mm(20)) < Mm(0.5) and abs(sec.bottom_margin - Mm(20)) < Mm(0.5)
+    assert sec.different_first_page_header_footer
+    fonts = d.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        assert fonts.get(qn(slot)) == "Times New Roman", slot
+    normal = d.styles["Normal"]
+    assert normal.font.size.pt == 14
+    used = {p.style.name for p in d.paragraphs if p.text.strip()}
+    assert {"Normal", "Heading 1", "Heading 2", "List Bullet"} <= used, used
+    header_xml = sec.header._element.xml
+    assert "PAGE" in header_xml
+    assert sec.first_page_header._element.xpath("string(.)").strip() == ""
+
+
+def test_docx_bytes_reproducible(reports):
+    from reportgen.writers.docx import render
+    s = reports["cao-bang-2021"]
+    assert render(s.doc) == s.outputs["docx"]
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice not installed: run `bash scripts/setup.sh` "
+                    "(installs libreoffice-writer-nogui) to check the DOCX as Word users see it")
+def test_libreoffice_opens_each_docx(reports, tmp_path):
+    profile = (tmp_path / "profile").as_uri()
+    for key, s in reports.items():
+        src = tmp_path / f"{key}.docx"
+        src.write_bytes(s.outputs["docx"])
+    env = {**os.environ, "HOME": str(tmp_path)}
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path / "lo")] + sorted(str(p) for p in tmp_path.glob("*.docx")),
+                   capture_output=True, timeout=300, env=env)
+    for key, s in reports.items():
+        out = tmp_path / "lo" / f"{key}.pdf"
+        assert out.exists(), f"LibreOffice did not convert {key}.docx"  # it exits 0 on failure
+        data = out.read_bytes()
+        pages = pdf_pages_text(data)
+        assert abs(len(pages) - len(s.pages)) <= 1, (key, len(pages), len(s.pages))
+        text = " ".join(pages)
+        missing = [f.printed for f in s.manifest.figures if f.printed not in text]
+        assert not missing, f"{key}: {missing}"
