@@ -194,10 +194,11 @@ class CountFigure:
 
     @property
     def share_pct(self) -> Optional[Decimal]:
-        """value / total in percent (rounded 0,01)."""
+        """value / total in percent, rounded 0,01; a whole number is written whole (100%)."""
         if not self.total:
             return None
-        return rounded(ratio_pct(Decimal(self.value), Decimal(self.total)))
+        pct = rounded(ratio_pct(Decimal(self.value), Decimal(self.total)))
+        return pct.quantize(Decimal(1)) if pct == pct.to_integral_value() else pct
 
 
 @dataclass(frozen=True)

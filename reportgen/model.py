@@ -51,7 +51,7 @@ Int = Annotated[int, BeforeValidator(_to_int)]
 
 Status = Literal["đạt", "ước đạt", "ước thực hiện", "dự kiến đạt", "phấn đấu đạt"]
 Qualifier = Literal["trên", "gần", "hơn"]
-PriceBasis = Literal["hiện hành", "so sánh 2010"]
+PriceBasis = Literal["hiện hành", "so sánh 2010", "so sánh"]
 ChangeStyle = Literal["giam", "bang", "index"]
 PlanStyle = Literal["dat", "bang", "vuot"]
 

@@ -18,6 +18,14 @@ from seeded import normalise, pdf_pages_text, seeded_reports
 FRAME_TABLES = 2  # the header and the closing are borderless tables drawn by the writer
 
 
+def para_text(p) -> str:
+    """Text of a w:p element; a line break counts as a space."""
+    out = []
+    for el in p.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
+        out.append(el.text or "" if el.tag == qn("w:t") else " ")
+    return "".join(out)
+
+
 def docx_blocks(data: bytes) -> tuple[list[str], list[str]]:
     """(frame paragraphs, body paragraphs) of a DOCX, non-empty, in document order."""
     d = docx.Document(io.BytesIO(data))
@@ -26,14 +34,14 @@ def docx_blocks(data: bytes) -> tuple[list[str], list[str]]:
     tables = 0
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            text = para_text(child)
             if text.strip():
                 flow.append(normalise(text))
         elif child.tag == qn("w:tbl"):
             tables += 1
             texts = []
             for p in child.iter(qn("w:p")):
-                text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+                text = para_text(p)
                 if text.strip():
                     texts.append(normalise(text))
             # the first and the last table are the frame; others are body tables
