@@ -9,7 +9,8 @@ Errors from Jinja (undefined variable, unknown filter, syntax) are turned into
 """
 from __future__ import annotations
 
-import sys
+import functools
+import hashlib
 from pathlib import Path
 from typing import Any, Optional
 
@@ -64,15 +65,27 @@ HELPERS = {"roman": roman, "upper_first": upper_first, "lower_first": lower_firs
 
 
 def make_environment(templates: Path, province_dir: Optional[Path] = None) -> jinja2.Environment:
+    """One environment per template search path and process; Jinja recompiles a template
+    when its file changes (auto_reload), so caching is safe for long-lived processes."""
+    return _environment(tuple(str(p) for p in _search_path(templates, province_dir)))
+
+
+def _search_path(templates: Path, province_dir: Optional[Path]) -> list[Path]:
     paths = []
     if province_dir is not None and (province_dir / "templates").is_dir():
-        paths.append(str(province_dir / "templates"))
-    paths.append(str(templates))
+        paths.append(province_dir / "templates")
+    paths.append(templates)
+    return [p.resolve() for p in paths]
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(paths: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths),
+        loader=jinja2.FileSystemLoader(list(paths)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=False,
+        auto_reload=True,
     )
     env.filters.update(vnformat.FILTERS)
     env.filters.update(HELPERS)
@@ -133,18 +146,30 @@ def check_templates(env: jinja2.Environment, names: list[str]) -> None:
             source, filename, _ = env.loader.get_source(env, name)
         except jinja2.TemplateNotFound:
             raise TemplateError(f"không tìm thấy mẫu '{name}': tạo tệp templates/{name} "
-                                "hoặc sửa tên trong layout.yaml", name) from None
-        try:
-            ast = env.parse(source, name, filename)
-            env.compile(source, name, filename)
-        except jinja2.TemplateSyntaxError as exc:
-            raise _syntax_error(exc, filename) from None
-        for ref in _referenced(ast):
-            todo.append(ref)
-        # literal HTML of the template, with its line numbers
-        for lineno, token_type, value in env.lex(source, name, filename):
-            if token_type == "data":
-                check_fragment(value, filename, lineno)
+                                "hoặc sửa tên trong layout.yaml", name, code="RG503") from None
+        todo.extend(_checked(env, name, source, filename))
+
+
+def _checked(env: jinja2.Environment, name: str, source: str, filename: str) -> list[str]:
+    """Check one template (syntax, filters, HTML vocabulary); returns the templates it uses.
+    Results are remembered per file content, so unchanged templates are checked once."""
+    key = (filename, hashlib.sha1(source.encode("utf-8")).hexdigest())
+    if key in _CHECKED:
+        return _CHECKED[key]
+    try:
+        ast = env.parse(source, name, filename)
+        env.get_template(name)  # compiles (unknown filters fail here) and caches
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_error(exc, filename) from None
+    # literal HTML of the template, with its line numbers
+    for lineno, token_type, value in env.lex(source, name, filename):
+        if token_type == "data":
+            check_fragment(value, filename, lineno)
+    _CHECKED[key] = refs = _referenced(ast)
+    return refs
+
+
+_CHECKED: dict[tuple[str, str], list[str]] = {}
 
 
 def _referenced(ast) -> list[str]:

@@ -14,6 +14,7 @@ dates and order, core-property dates taken from `meta.date`, no clock, no random
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import unicodedata
 import zipfile
@@ -476,16 +477,18 @@ class _Writer:
         self.src = document
         self.meta: Meta = document.meta
         self.lang = _lang_tag(self.meta.language)
-        self.doc = docx.Document()
+        # the styled, cleaned base document is built once per process and language
+        self.doc = docx.Document(io.BytesIO(_base_document(self.lang)))
         self.pending_break = False
-        self._setup_section()
-        _setup_styles(self.doc, self.lang)
+        # style name -> id once: python-docx looks names up by scanning every style
+        self._style_ids = {st.name: st.style_id for st in self.doc.styles}
         self.numbering = _Numbering(self.doc)
-        self._setup_package()
+        self._setup_core_properties()
 
     # ------------------------------------------------------------ setup
-    def _setup_section(self) -> None:
-        sec = self.doc.sections[0]
+    @staticmethod
+    def _setup_section(doc) -> None:
+        sec = doc.sections[0]
         sec.orientation = WD_ORIENT.PORTRAIT
         sec.page_width, sec.page_height = PAGE_WIDTH, PAGE_HEIGHT
         sec.top_margin, sec.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
@@ -493,8 +496,8 @@ class _Writer:
         sec.header_distance, sec.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
         sec.gutter = Emu(0)
 
-    def _setup_package(self) -> None:
-        doc = self.doc
+    @staticmethod
+    def _setup_package(doc, lang: str) -> None:
         # drop parts of the template that describe another document
         pkg_rels = doc.part.package.rels
         for rid, rel in list(pkg_rels.items()):
@@ -509,9 +512,12 @@ class _Writer:
         settings = doc.settings.element
         tfl = settings.find(qn("w:themeFontLang"))
         if tfl is not None:
-            tfl.set(qn("w:val"), self.lang)
-            tfl.set(qn("w:eastAsia"), self.lang)
-        # core properties: everything from meta, nothing from the clock
+            tfl.set(qn("w:val"), lang)
+            tfl.set(qn("w:eastAsia"), lang)
+
+    def _setup_core_properties(self) -> None:
+        """Core properties: everything from meta, nothing from the clock."""
+        doc = self.doc
         m = self.meta
         when = _dt.datetime.combine(m.date, _dt.time()) if m.date else _dt.datetime(1980, 1, 1)
         cp = doc.core_properties
@@ -529,9 +535,14 @@ class _Writer:
         cp.last_printed = when
 
     # ------------------------------------------------------------ paragraphs
+    def _style(self, p, name: str) -> None:
+        """Apply a paragraph style by name without python-docx's linear style search."""
+        p._p.style = self._style_ids[name]
+
     def _para(self, style: str, container=None):
         container = container if container is not None else self.doc
-        p = container.add_paragraph(style=style)
+        p = container.add_paragraph()
+        self._style(p, style)
         if self.pending_break and container is self.doc:
             p.paragraph_format.page_break_before = True
             self.pending_break = False
@@ -541,7 +552,8 @@ class _Writer:
         """A page break that no following paragraph can carry: a break run of its own."""
         if self.pending_break:
             self.pending_break = False
-            p = self.doc.add_paragraph(style="RG NoIndent")
+            p = self.doc.add_paragraph()
+            self._style(p, "RG NoIndent")
             p.add_run().add_break(WD_BREAK.PAGE)
 
     @staticmethod
@@ -577,7 +589,8 @@ class _Writer:
         p.paragraph_format.right_indent = Emu(side)
 
     def _rule(self, width: Emu, box_width: Emu):
-        p = self.doc.add_paragraph(style="RG Rule")
+        p = self.doc.add_paragraph()
+        self._style(p, "RG Rule")
         self._centre_rule(p, width, box_width)
         return p
 
@@ -611,8 +624,7 @@ class _Writer:
         inner = [Emu(w - Emu(CELL_MARGIN_TWIPS * 2 * 635)) for w in (left, right)]
         return cells, inner
 
-    @staticmethod
-    def _fill_cell(cell: _Cell, items: list[tuple[str, str]], box: Emu | None = None):
+    def _fill_cell(self, cell: _Cell, items: list[tuple[str, str]], box: Emu | None = None):
         """Write (style, text) paragraphs into a fresh cell, reusing its empty paragraph.
 
         An item ("RG Rule", width) draws a short centred rule `width` long in a box `box`.
@@ -620,7 +632,7 @@ class _Writer:
         out = []
         for i, (style, value) in enumerate(items):
             p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-            p.style = style
+            self._style(p, style)
             if style == "RG Rule":
                 _Writer._centre_rule(p, value, box)
             elif value:
@@ -683,7 +695,7 @@ class _Writer:
         header = sec.header
         header.is_linked_to_previous = False
         p = header.paragraphs[0]
-        p.style = "Header"
+        self._style(p, "Header")
         fld = [("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)]
         for kind, instr in fld:
             run = p.add_run()
@@ -698,7 +710,7 @@ class _Writer:
                 run.text = "2"  # cached result; Word and LibreOffice recompute it
         first = sec.first_page_header
         first.is_linked_to_previous = False  # an empty header: page 1 bare
-        first.paragraphs[0].style = "Header"
+        self._style(first.paragraphs[0], "Header")
 
     # ------------------------------------------------------------ blocks
     def _heading(self, block: Heading) -> None:
@@ -820,7 +832,7 @@ class _Writer:
                 style = {"center": "RG Table Center", "right": "RG Table Right"}.get(
                     cell.align, "RG Table")
             p = docx_cell.paragraphs[0]
-            p.style = style
+            self._style(p, style)
             self._inlines(p, cell.inlines)
             if header or rs > 1:
                 docx_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -860,6 +872,18 @@ class _Writer:
         buf = io.BytesIO()
         self.doc.save(buf)
         return _normalise_zip(buf.getvalue(), self.meta.date)
+
+
+@functools.lru_cache(maxsize=4)
+def _base_document(lang: str) -> bytes:
+    """python-docx's default template with our page, styles and package clean-up applied."""
+    doc = docx.Document()
+    _Writer._setup_section(doc)
+    _setup_styles(doc, lang)
+    _Writer._setup_package(doc, lang)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
 
 
 def _normalise_zip(data: bytes, date: _dt.date | None) -> bytes:
