@@ -2,32 +2,71 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from .dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_report
-from .errors import ERROR, WARNING, DataError, Finding, UsageError
+from .errors import ERROR, WARNING, DataError, Finding, UsageError, display_path
 from .layout import load_layout
 from .project import Project
 
 
 def select_entries(project: Project, province: Optional[str] = None,
                    period: Optional[str] = None, all_: bool = False) -> list[Entry]:
-    """The reports named by the options: one province (all its periods or one), or all."""
+    """The reports named by the options: one province (all its periods or one), or all.
+
+    Options are checked before any path is built from them (`--province ../../etc`).
+    """
+    if province is not None:
+        check_slug(province)
+    wanted = check_period(period) if period else None
+    if not project.data.is_dir():
+        raise UsageError(f"không có thư mục số liệu {project.data}/: chạy lệnh trong thư mục dự "
+                         "án hoặc chỉ rõ bằng --data THƯ_MỤC")
     entries = find_entries(project.data)
     if province:
-        check_slug(province)
         if not (project.data / province).is_dir():
             known = ", ".join(sorted({e.slug for e in entries})) or "không có"
             raise UsageError(f"không có tỉnh '{province}' trong {project.data}/ (có: {known})")
         entries = [e for e in entries if e.slug == province]
+        if not entries:
+            raise UsageError(f"tỉnh '{province}' chưa có tệp số liệu kỳ nào trong "
+                             f"{project.data / province}/: thêm tệp như 2022.yaml hoặc 2023-h1.yaml")
     elif not all_ and period:
         raise UsageError("cần --province khi chọn kỳ, hoặc dùng --all")
-    if period:
-        wanted = check_period(period)
+    if wanted is not None:
         entries = [e for e in entries if e.period == wanted]
         if not entries:
-            raise UsageError(f"không có số liệu kỳ {wanted} cho tỉnh '{province}'")
+            whose = f"cho tỉnh '{province}'" if province else f"trong {project.data}/"
+            raise UsageError(f"không có số liệu kỳ {wanted} {whose}")
+    for slug in dict.fromkeys(e.slug for e in entries):
+        refuse_outside_links(project.data, slug)
     return entries
+
+
+def refuse_outside_links(data: Path, slug: str) -> None:
+    """A province folder, or anything in it (period files, province.yaml, layout, templates),
+    that is a symbolic link leading outside the data folder is refused (exit 2): reportgen
+    reads data only from the data folder. A broken link is left to the loader (RG100)."""
+    import os
+
+    root = data.resolve()
+    pdir = data / slug
+    links = [pdir] if pdir.is_symlink() else []
+    for folder, dirs, files in os.walk(pdir):  # links to folders inside are not entered
+        links.extend(Path(folder) / n for n in sorted(dirs + files)
+                     if (Path(folder) / n).is_symlink())
+    for link in links:
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue  # broken or a loop: reported when the file is read
+        if not target.is_relative_to(root):
+            shown = Path(os.path.abspath(link))  # display_path would show the target
+            shown = shown.relative_to(Path.cwd()) if shown.is_relative_to(Path.cwd()) else link
+            raise UsageError(f"{shown} là liên kết tới {target}, ngoài thư mục số "
+                             f"liệu {display_path(data)}/: reportgen chỉ đọc số liệu trong thư mục "
+                             "này; chép tệp (thư mục) vào thay cho liên kết")
 
 
 def period_option(year: Optional[int], period: Optional[str]) -> Optional[str]:
@@ -66,11 +105,12 @@ class Summary:
 
     @property
     def errors(self) -> int:
-        return sum(1 for r in self.results for f in r.findings if f.is_error)
+        """Errors shown (a province.yaml finding shared by two periods counts once)."""
+        return sum(1 for f in self.findings if f.is_error)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for r in self.results for f in r.findings if not f.is_error)
+        return sum(1 for f in self.findings if not f.is_error)
 
     @property
     def findings(self) -> list[Finding]:

@@ -87,10 +87,14 @@ class DataError(ReportgenError):
     code = "RG100"
 
     def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        errors = [f for f in findings if f.is_error]
-        first = errors[0] if errors else findings[0]
-        super().__init__("\n".join(str(f) for f in findings), first.file, first.line,
+        self.findings = list(findings)
+        if not self.findings:  # never an empty error (nor an IndexError here)
+            super().__init__(f"{ERROR} {self.code} số liệu có lỗi nhưng không có chi tiết: "
+                             "chạy 'reportgen validate' để xem")
+            return
+        errors = [f for f in self.findings if f.is_error]
+        first = errors[0] if errors else self.findings[0]
+        super().__init__("\n".join(str(f) for f in self.findings), first.file, first.line,
                          first.column, first.code)
 
     def __str__(self) -> str:
