@@ -2,8 +2,9 @@
 
 Templates emit restricted HTML; `reader.py` turns it into a `Document`: a `Meta` (the
 administrative frame of Nghị định 30/2020: agencies, number, place and date, title,
-recipients, signer) and a tuple of blocks made of a few inline kinds. Writers (HTML, PDF,
-DOCX) walk this tree and nothing else, so every format carries the same text.
+recipients, signer), a tuple of body blocks made of a few inline kinds, and the appendix
+blocks (phụ lục) that every writer draws after the closing. Writers (HTML, PDF, DOCX) walk
+this tree and nothing else, so every format carries the same text.
 """
 from __future__ import annotations
 
@@ -94,7 +95,29 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak]
+@dataclass(frozen=True)
+class Image:
+    """A chart: the same picture as SVG (HTML, PDF: vector) and PNG (DOCX), drawn
+    `width_mm` wide and centred, with a caption and a source line under it.
+
+    Templates ask for a chart by name (``<figure data-chart="plan_completion">``); the
+    reader leaves `svg` and `png` empty and the build fills them from the report's figures
+    (`reportgen.charts`), so writers only ever draw pictures they are given.
+    """
+
+    name: str
+    svg: bytes = b""
+    png: bytes = b""
+    caption: tuple[Inline, ...] = ()
+    source: str = ""
+    width_mm: float = 150.0
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.svg and self.png)
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak, Image]
 
 
 # ---------------------------------------------------------------- frame
@@ -124,6 +147,12 @@ class Meta:
 class Document:
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    # phụ lục: drawn after the closing (signature, recipients); starts with a PageBreak
+    appendix: tuple[Block, ...] = field(default_factory=tuple)
+
+    @property
+    def images(self) -> tuple[Image, ...]:
+        return tuple(b for b in self.blocks + self.appendix if isinstance(b, Image))
 
 
 # ---------------------------------------------------------------- helpers
@@ -169,8 +198,18 @@ def frame_texts(meta: Meta) -> tuple[list[str], list[str]]:
 
 def body_texts(doc: Document) -> list[str]:
     """The body as a list of paragraph texts (one per paragraph, list item, cell)."""
+    return blocks_texts(doc.blocks)
+
+
+def appendix_texts(doc: Document) -> list[str]:
+    """The appendix (after the closing) as paragraph texts, like `body_texts`."""
+    return blocks_texts(doc.appendix)
+
+
+def blocks_texts(blocks: tuple[Block, ...]) -> list[str]:
+    """Paragraph texts of blocks: one per paragraph, list item, cell, caption, source."""
     out: list[str] = []
-    for block in doc.blocks:
+    for block in blocks:
         if isinstance(block, (Heading, Paragraph)):
             out.append(inline_text(block.inlines))
         elif isinstance(block, ListBlock):
@@ -180,6 +219,11 @@ def body_texts(doc: Document) -> list[str]:
                 out.append(inline_text(block.caption))
             for row in block.rows:
                 out.extend(inline_text(c.inlines) for c in row.cells)
+        elif isinstance(block, Image):
+            if block.caption:
+                out.append(inline_text(block.caption))
+            if block.source:
+                out.append(block.source)
     return out
 
 
@@ -200,8 +244,10 @@ def dump(doc: Document) -> str:
                 parts.append(f"<em>{inl(n.children)}</em>")
         return "".join(parts)
 
-    for b in doc.blocks:
-        if isinstance(b, Heading):
+    for b in doc.blocks + (("appendix",) if doc.appendix else ()) + doc.appendix:
+        if b == "appendix":
+            lines.append("<appendix>")
+        elif isinstance(b, Heading):
             lines.append(f"<heading level={b.level}>{inl(b.inlines)}")
         elif isinstance(b, Paragraph):
             lines.append(f"<paragraph align={b.align} indent={b.indent}>{inl(b.inlines)}")
@@ -215,6 +261,9 @@ def dump(doc: Document) -> str:
                     f"{inl(c.inlines)}" + (f"[{c.colspan}x{c.rowspan}]" if c.colspan > 1 or c.rowspan > 1 else "")
                     for c in r.cells)
                 lines.append(f"  <row header={r.header}> {cells}")
+        elif isinstance(b, Image):
+            lines.append(f"<image name={b.name} width_mm={b.width_mm:g} svg={len(b.svg)}B "
+                         f"png={len(b.png)}B source={b.source!r}>{inl(b.caption)}")
         else:
             lines.append("<pagebreak>")
     return "\n".join(lines) + "\n"

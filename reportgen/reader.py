@@ -20,6 +20,11 @@ th td              ``colspan``, ``rowspan``, ``class``: left, center, right
 div                ``class="page-break"`` only, empty
 section            transparent grouping, ``data-key``
 meta               inside header: ``name`` (title, author, date), ``content``
+aside              an appendix (phụ lục): its blocks are drawn after the closing, from a
+                   new page (a page break is added when it does not start with one)
+figure             a chart: ``data-chart`` (its name, see reportgen/charts.py),
+                   ``data-width`` (mm, default 150), ``data-source`` (source line); empty
+                   or holding one ``figcaption`` (inline content)
 =================  ====================================================================
 """
 from __future__ import annotations
@@ -30,8 +35,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Optional
 
-from .document import (Block, Cell, Document, Emph, Heading, Inline, LineBreak, ListBlock, Meta,
-                       PageBreak, Paragraph, Row, Strong, Table, Text)
+from .document import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
+                       Meta, PageBreak, Paragraph, Row, Strong, Table, Text)
 from .errors import TemplateError
 
 ALLOWED: dict[str, set[str]] = {
@@ -42,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "table": {"data-widths"}, "caption": set(), "thead": set(), "tbody": set(), "tr": set(),
     "th": {"colspan", "rowspan", "class"}, "td": {"colspan", "rowspan", "class"},
     "div": {"class"}, "meta": {"name", "content"},
+    "aside": set(), "figure": {"data-chart", "data-width", "data-source"}, "figcaption": set(),
 }
 CLASSES = {"p": {"center", "right", "left", "noindent"}, "th": {"left", "center", "right"},
            "td": {"left", "center", "right"}, "div": {"page-break"}}
@@ -275,12 +281,51 @@ def _table(el: _El, source: str) -> Table:
     return Table(tuple(rows), caption, widths)
 
 
+_CHART_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_WIDTH_MM = 165  # the text width of the page (A4 less the margins)
+
+
+def _figure(el: _El, source: str) -> Image:
+    name = el.attrs.get("data-chart", "")
+    if not _CHART_NAME.match(name):
+        raise TemplateError(f'<figure> cần data-chart là tên biểu đồ (chữ thường, số, "_"), '
+                            f"không phải {name!r}", source, el.line, code="RG505")
+    raw = el.attrs.get("data-width", "150") or "150"
+    try:
+        width = float(raw)
+    except ValueError:
+        width = -1.0
+    if not 20 <= width <= MAX_WIDTH_MM:
+        raise TemplateError(f'data-width="{raw}" phải là số mm từ 20 đến {MAX_WIDTH_MM}', source,
+                            el.line, code="RG505")
+    caption: tuple[Inline, ...] = ()
+    for child in _elements(el, source):
+        if child.tag != "figcaption" or caption:
+            raise TemplateError(f"<{child.tag}> trong <figure>: chỉ dùng một <figcaption>", source,
+                                child.line, code="RG505")
+        caption = _inlines(child, source)
+    return Image(name, caption=caption, source=_WS.sub(" ", el.attrs.get("data-source", "")).strip(),
+                 width_mm=width)
+
+
 def _blocks(container: _El, source: str, meta: dict) -> list[Block]:
     out: list[Block] = []
     for el in _elements(container, source):
         tag = el.tag
         if tag in ("header", "footer"):
             _frame(el, source, meta)
+        elif tag == "aside":
+            if container.tag == "aside" or meta.get("#in-aside"):
+                raise TemplateError("<aside> (phụ lục) không được lồng trong <aside>", source,
+                                    el.line, code="RG505")
+            meta["#in-aside"] = True
+            blocks = _blocks(el, source, meta)
+            meta["#in-aside"] = False
+            if blocks and not isinstance(blocks[0], PageBreak):
+                blocks.insert(0, PageBreak())
+            meta.setdefault("#appendix", []).extend(blocks)
+        elif tag == "figure":
+            out.append(_figure(el, source))
         elif tag == "section":
             out.extend(_blocks(el, source, meta))
         elif tag in ("h1", "h2", "h3", "h4"):
@@ -354,4 +399,4 @@ def read(html: str, source: str = "report.html") -> Document:
         recipients=tuple(meta.get("recipients", [])), authority=tuple(meta.get("authority", [])),
         signer=one("signer"), title=meta.get("@title", ""), author=meta.get("@author", ""),
         language="vi", date=date)
-    return Document(m, tuple(blocks))
+    return Document(m, tuple(blocks), tuple(meta.get("#appendix", [])))

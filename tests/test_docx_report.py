@@ -26,28 +26,55 @@ def para_text(p) -> str:
     return "".join(out)
 
 
+def is_frame_table(tbl) -> bool:
+    """The header and the closing are borderless tables without the body table style
+    (body and appendix tables use "Bảng chỉ tiêu", style id BangChiTieu)."""
+    style = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+    return style is None or style.get(qn("w:val")) != "BangChiTieu"
+
+
 def docx_blocks(data: bytes) -> tuple[list[str], list[str]]:
-    """(frame paragraphs, body paragraphs) of a DOCX, non-empty, in document order."""
+    """(frame paragraphs, body paragraphs) of a DOCX, non-empty, in document order.
+
+    Body paragraphs include the body tables and the appendix after the closing."""
     d = docx.Document(io.BytesIO(data))
     body = d.element.body
     frame, flow = [], []
-    tables = 0
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             text = para_text(child)
             if text.strip():
                 flow.append(normalise(text))
         elif child.tag == qn("w:tbl"):
-            tables += 1
             texts = []
             for p in child.iter(qn("w:p")):
                 text = para_text(p)
                 if text.strip():
                     texts.append(normalise(text))
-            # the first and the last table are the frame; others are body tables
-            (frame if tables == 1 or child is list(body.iterchildren(qn("w:tbl")))[-1] else flow
-             ).extend(texts)
+            (frame if is_frame_table(child) else flow).extend(texts)
     return frame, flow
+
+
+def docx_flow_items(data: bytes) -> list[tuple[str, object]]:
+    """The body and appendix in document order: ("p", text) for a paragraph, ("table",
+    (header cells, body cells)) for a body or appendix table (frame tables left out)."""
+    d = docx.Document(io.BytesIO(data))
+    items: list[tuple[str, object]] = []
+    for child in d.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = para_text(child)
+            if text.strip():
+                items.append(("p", normalise(text)))
+        elif child.tag == qn("w:tbl") and not is_frame_table(child):
+            head, cells = [], []
+            for tr in child.iterchildren(qn("w:tr")):
+                repeated = tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+                for p in tr.iter(qn("w:p")):
+                    text = normalise(para_text(p))
+                    if text:
+                        (head if repeated else cells).append(text)
+            items.append(("table", (head, cells)))
+    return items
 
 
 def pdf_flow(pages: list[str]) -> str:
@@ -63,20 +90,48 @@ def reports():
     return seeded_reports()
 
 
+def _table_region_leftover(region: str, head: list[str], cells: list[str], key: str) -> str:
+    """Check a table's text against its PDF region; return what is left ('' when all fit).
+
+    pdftotext reads table cells column block by column block, and interleaves the lines of
+    side-by-side cells that wrap, so a table is compared as a multiset of words: every word
+    of every cell must be in the region, and all the region has beyond them is the header
+    rows, which repeat on every page the table covers."""
+    from collections import Counter
+
+    found = Counter(region.split())
+    body = Counter(w for c in cells for w in c.split())
+    header = Counter(w for c in head for w in c.split())
+    missing = (body + header) - found
+    assert not missing, f"{key}: table words not in the PDF table: {sorted(missing)}"
+    rest = found - body
+    extra = [w for w in rest if w not in header]
+    return " ".join(extra)
+
+
 def test_docx_text_equals_pdf_text(reports):
     for key, s in reports.items():
-        frame, flow = docx_blocks(s.outputs["docx"])
+        frame, _ = docx_blocks(s.outputs["docx"])
         pdf = pdf_flow(s.pages)
         for text in frame:  # the two-column frame: order between columns may differ
             assert text in pdf, f"{key}: frame text {text!r} not in PDF"
             pdf = pdf.replace(text, " ", 1)
         pdf = normalise(pdf)
+        items = docx_flow_items(s.outputs["docx"])
         pos, leftover = 0, []
-        for para in flow:
-            i = pdf.find(para, pos)
-            assert i >= 0, f"{key}: DOCX paragraph not found in order in the PDF: {para[:80]!r}"
-            leftover.append(pdf[pos:i])
-            pos = i + len(para)
+        for n, (kind, value) in enumerate(items):
+            if kind == "p":
+                i = pdf.find(value, pos)
+                assert i >= 0, f"{key}: DOCX paragraph not found in order in the PDF: {value[:80]!r}"
+                leftover.append(pdf[pos:i])
+                pos = i + len(value)
+                continue
+            # a table: its region ends where the next paragraph starts
+            nxt = next((v for k, v in items[n + 1:] if k == "p"), None)
+            end = len(pdf) if nxt is None else pdf.find(nxt, pos)
+            assert end >= 0, f"{key}: DOCX paragraph after a table not in the PDF: {nxt[:80]!r}"
+            leftover.append(_table_region_leftover(pdf[pos:end], *value, key))
+            pos = end
         leftover.append(pdf[pos:])
         # all that the PDF has beyond the DOCX paragraphs: list bullets drawn by CSS
         assert set("".join(leftover).replace(" ", "")) <= {"-"}, (key, leftover)

@@ -6,7 +6,9 @@ The writer walks `reportgen.document` and nothing else. Layout follows Nghị đ
 (see CONVENTIONS.md): A4 portrait, margins 20/20/30/15 mm, Times New Roman 14 pt body. Every
 look is a named Word style built in code from python-docx's default template (no binary
 template is committed); the administrative frame from `doc.meta` is drawn natively as two
-borderless tables (header block and closing block).
+borderless tables (header block and closing block). The appendix (`doc.appendix`, phụ lục)
+follows the closing; charts (`Image`) are drawn from their PNG, centred, with the caption
+and source line under them.
 
 The output is reproducible: the same Document gives byte-identical files (fixed zip entry
 dates and order, core-property dates taken from `meta.date`, no clock, no randomness).
@@ -36,6 +38,7 @@ from ..document import (
     Document,
     Emph,
     Heading,
+    Image,
     Inline,
     LineBreak,
     ListBlock,
@@ -46,6 +49,7 @@ from ..document import (
     Table,
     Text,
     grid_width,
+    inline_text,
 )
 
 __all__ = ["render"]
@@ -346,6 +350,13 @@ def _setup_styles(doc, lang: str) -> None:
       style_id="RGTableRight", lang=lang)
     P(doc, "RG Table Header", base="RG Table", size=12, bold=True, align=C, before=2,
       after=2, style_id="RGTableHeader", lang=lang)
+    # charts: the picture kept with its caption and source line
+    P(doc, "RG Figure", size=12, align=C, before=6, keep_next=True, style_id="RGFigure",
+      lang=lang)
+    P(doc, "RG Figure Caption", size=13, bold=True, align=C, before=3, keep_next=True,
+      style_id="RGFigureCaption", lang=lang)
+    P(doc, "RG Figure Source", size=12, italic=True, align=C, after=6,
+      style_id="RGFigureSource", lang=lang)
 
     # table style: Table Grid borders, 12 pt, no first-line indent, single spacing
     try:
@@ -839,6 +850,21 @@ class _Writer:
         # a paragraph between two adjacent tables keeps Word from joining them
         self._after_table = True
 
+    def _image(self, block: Image) -> None:
+        if not block.ready:  # a chart the build did not draw: nothing to show
+            return
+        p = self._para("RG Figure")
+        width = Emu(min(Mm(block.width_mm), TEXT_WIDTH))
+        shape = p.add_run().add_picture(io.BytesIO(block.png), width=width)
+        doc_pr = shape._inline.docPr
+        doc_pr.set("name", f"Biểu đồ {block.name}")
+        descr = inline_text(block.caption) or block.name
+        doc_pr.set("descr", descr)
+        if block.caption:
+            self._inlines(self._para("RG Figure Caption"), block.caption)
+        if block.source:
+            self._text_para("RG Figure Source", block.source)
+
     def _block(self, block) -> None:
         if isinstance(block, PageBreak):
             self._flush_break()
@@ -855,6 +881,8 @@ class _Writer:
             self._list(block)
         elif isinstance(block, Table):
             self._table(block)
+        elif isinstance(block, Image):
+            self._image(block)
         else:  # pragma: no cover - the Document admits no other block
             raise TypeError(f"unknown block {block!r}")
 
@@ -868,6 +896,12 @@ class _Writer:
         if self._after_table:
             self._para("RG NoIndent")  # keep the body table apart from the closing table
         self._closing_block()
+        self._after_table = False
+        for block in self.src.appendix:  # phụ lục: after the signature, from a new page
+            self._block(block)
+        self._flush_break()
+        if self._after_table:
+            self._para("RG NoIndent")  # the body ends with a paragraph, not a table
         self._page_numbers()
         buf = io.BytesIO()
         self.doc.save(buf)

@@ -1,13 +1,17 @@
 """HTML writer: the Document as a self-contained HTML page with the print stylesheet inlined.
 
 The PDF writer renders exactly this page with WeasyPrint, so the two never differ.
+Charts (`Image` blocks) are inlined as `<svg>` elements: the page stays self-contained and
+the PDF gets vector graphics without fetching anything. The appendix (phụ lục) follows the
+closing.
 """
 from __future__ import annotations
 
+import re
 from html import escape
 
-from ..document import (Cell, Document, Emph, Heading, Inline, LineBreak, ListBlock, Meta,
-                        PageBreak, Paragraph, Strong, Table, Text)
+from ..document import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
+                        Meta, PageBreak, Paragraph, Strong, Table, Text)
 
 
 def _inl(nodes: tuple[Inline, ...]) -> str:
@@ -77,9 +81,56 @@ def _table(t: Table) -> str:
     return "".join(parts)
 
 
-def body_html(doc: Document) -> str:
+_SVG_START = re.compile(rb"<svg[\s>]")
+_SVG_STYLE_SHEET = re.compile(r"<style[^>]*>\s*\*\s*\{([^}<]*)\}\s*</style>")
+_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _presentation(declarations: str) -> str:
+    """'fill: none; stroke: #000' -> ' fill="none" stroke="#000"' (SVG presentation
+    attributes: the page's CSS parser, which knows no SVG property, never sees them)."""
     out = []
-    for b in doc.blocks:
+    for decl in declarations.split(";"):
+        name, sep, value = decl.partition(":")
+        if sep and re.fullmatch(r"[a-z-]+", name.strip()) and '"' not in value:
+            out.append(f' {name.strip()}="{value.strip()}"')
+    return "".join(out)
+
+
+def inline_svg(svg: bytes) -> str:
+    """The <svg> element of an SVG file for inlining in the page: no XML declaration or
+    DOCTYPE, and its styles as presentation attributes (a `<style>` inside an inline SVG
+    would apply to the whole page)."""
+    m = _SVG_START.search(svg)
+    if m is None:
+        raise ValueError("not an SVG document")
+    text = svg[m.start():].decode("utf-8").strip()
+    sheet = _SVG_STYLE_SHEET.search(text)
+    if sheet:  # matplotlib's `*{stroke-linejoin: round; …}`: inherited from the root instead
+        text = text[:sheet.start()] + text[sheet.end():]
+        text = text.replace("<svg", "<svg" + _presentation(sheet.group(1)), 1)
+    return _STYLE_ATTR.sub(lambda a: _presentation(a.group(1)), text)
+
+
+def _image(b: Image) -> str:
+    if not b.ready:  # a chart the build did not draw: nothing to show
+        return ""
+    parts = [f'<figure class="chart" style="width:{b.width_mm:g}mm">', inline_svg(b.svg)]
+    if b.caption:
+        parts.append(f"<figcaption>{_inl(b.caption)}</figcaption>")
+    if b.source:
+        parts.append(f'<p class="source">{escape(b.source, quote=False)}</p>')
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+def body_html(doc: Document) -> str:
+    return blocks_html(doc.blocks)
+
+
+def blocks_html(blocks: tuple[Block, ...]) -> str:
+    out = []
+    for b in blocks:
         if isinstance(b, Heading):
             out.append(f"<h{b.level}>{_inl(b.inlines)}</h{b.level}>")
         elif isinstance(b, Paragraph):
@@ -95,7 +146,9 @@ def body_html(doc: Document) -> str:
             out.append(_table(b))
         elif isinstance(b, PageBreak):
             out.append('<div class="page-break"></div>')
-    return "\n".join(out)
+        elif isinstance(b, Image):
+            out.append(_image(b))
+    return "\n".join(o for o in out if o)
 
 
 def render_text(doc: Document, css: str = "") -> str:
@@ -113,7 +166,8 @@ def render_text(doc: Document, css: str = "") -> str:
         head.append(f"<style>\n{css}\n</style>")
     return (f'<!DOCTYPE html>\n<html lang="{escape(m.language)}">\n<head>\n' + "\n".join(head) +
             "\n</head>\n<body>\n" + _frame(m) + body_html(doc) + "\n" + _closing(m) +
-            "</body>\n</html>\n")
+            (f'<div class="appendix">\n{blocks_html(doc.appendix)}\n</div>\n' if doc.appendix else "")
+            + "</body>\n</html>\n")
 
 
 def render(doc: Document, css: str = "", **_: object) -> bytes:

@@ -1,0 +1,209 @@
+"""The appendix table "Biểu chỉ tiêu chủ yếu": a DataFrame from a Report, then rows for the
+template (`templates/appendix.html`).
+
+Columns (CONVENTIONS.md, "The appendix table"): STT | Chỉ tiêu | Đơn vị tính | Thực hiện
+năm trước | Kế hoạch năm | Ước thực hiện năm | So sánh (%): TH/KH, TH/cùng kỳ.
+
+* Rows are grouped by the layout's sections (I, II, …; a section without rows is left out);
+  inside a group the figures are numbered 1, 2, …, the parts of a total follow it as "-",
+  and the main products come under a row "n. Sản phẩm … chủ yếu" as n.1, n.2, ….
+* Counts appear when their unit names tasks (`task_units`, default "nhiệm vụ"): a count of
+  completed tasks out of a total reads as TH = value, KH = total.
+* Targets for the next period (the section `phuong_huong`, or status "phấn đấu đạt") are
+  not results and are left out.
+* TH/KH is the plan completion (stated, else computed), TH/cùng kỳ the index 100 + growth
+  (stated growth, else computed from the same-period value). A share (unit %) has no index.
+* Every number is written by `vnformat` keeping the precision the data states; a figure
+  that is not known is an empty cell, never 0 or "nan".
+
+pandas is imported here only (the build imports this module when the template asks).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable, Optional
+
+from .figures import CountFigure, Figure, Report
+from .layout import Layout
+from .model import TARGETS_SECTION
+from .vnformat import format_number
+
+HUNDRED = Decimal(100)
+TARGET_STATUS = "phấn đấu đạt"
+TASK_UNITS = ("nhiệm vụ",)
+
+#: DataFrame columns, in order
+COLUMNS = ("group", "section", "section_title", "kind", "id", "parent", "level", "stt", "label",
+           "unit", "qualifier", "previous", "plan", "value", "plan_pct", "index")
+#: the numeric columns, left to right as the table shows them
+NUMBER_COLUMNS = ("previous", "plan", "value", "plan_pct", "index")
+
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def figure_label(f: Figure) -> str:
+    """'Giá trị sản xuất công nghiệp (giá so sánh 2010)': the label as the body writes it."""
+    return f"{f.label} (giá {f.price_basis})" if f.price_basis else f.label
+
+
+def _index(growth: Optional[Decimal]) -> Optional[Decimal]:
+    return None if growth is None else HUNDRED + growth
+
+
+def _figure_record(f: Figure, kind: str, level: int, parent: Optional[str]) -> dict[str, Any]:
+    return {"kind": kind, "id": f.id, "parent": parent, "level": level,
+            "label": figure_label(f), "unit": f.unit, "qualifier": f.qualifier,
+            "previous": f.same_period, "plan": f.plan, "value": f.value,
+            "plan_pct": f.plan_pct, "index": _index(f.growth)}
+
+
+def _count_record(c: CountFigure, level: int, parent: Optional[str]) -> dict[str, Any]:
+    from .templating import upper_first
+    same = c.count.same_period
+    return {"kind": "count", "id": c.id, "parent": parent, "level": level,
+            "label": upper_first(c.label), "unit": c.unit, "qualifier": c.count.qualifier,
+            "previous": None if same is None else Decimal(same),
+            "plan": None if c.total is None else Decimal(c.total),
+            "value": Decimal(c.value), "plan_pct": c.share_pct, "index": _index(c.change)}
+
+
+def _products_title(section: str) -> str:
+    return "Sản phẩm công nghiệp chủ yếu" if section == "cong_nghiep" else "Sản phẩm chủ yếu"
+
+
+def records(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS
+            ) -> list[dict[str, Any]]:
+    """The appendix rows as plain records (numbers as Decimal or None), in table order."""
+    task_units = tuple(task_units)
+    out: list[dict[str, Any]] = []
+    group = 0
+    for spec in (s for part in layout.parts for s in part.sections):
+        view = report.sections.get(spec.key)
+        if view is None or spec.key == TARGETS_SECTION:
+            continue
+        rows: list[dict[str, Any]] = []
+        n = 0
+        for f in view.indicators.values():
+            if f.is_part or f.status == TARGET_STATUS:
+                continue
+            n += 1
+            rows.append({**_figure_record(f, "indicator", 1, None), "stt": str(n)})
+            for p in f.parts:
+                if p.status != TARGET_STATUS:
+                    rows.append({**_figure_record(p, "part", 2, f.id), "stt": "-"})
+        for c in view.counts.values():
+            if c.is_part or c.unit not in task_units:
+                continue
+            n += 1
+            rows.append({**_count_record(c, 1, None), "stt": str(n)})
+        products = [f for f in view.products.values() if f.status != TARGET_STATUS]
+        if products:
+            n += 1
+            head = f"products:{spec.key}"
+            rows.append({"kind": "products", "id": head, "parent": None, "level": 1,
+                         "stt": str(n), "label": _products_title(spec.key), "unit": "",
+                         "qualifier": None, **{c: None for c in NUMBER_COLUMNS}})
+            for k, f in enumerate(products, start=1):
+                rows.append({**_figure_record(f, "product", 2, head), "stt": f"{n}.{k}"})
+        if not rows:
+            continue
+        group += 1
+        title = view.title or spec.title
+        out.append({"kind": "group", "id": f"group:{spec.key}", "parent": None, "level": 0,
+                    "stt": _roman(group), "label": title, "unit": "", "qualifier": None,
+                    **{c: None for c in NUMBER_COLUMNS},
+                    "group": _roman(group), "section": spec.key, "section_title": title})
+        for r in rows:
+            r.update(group=_roman(group), section=spec.key, section_title=title)
+        out.extend(rows)
+    return out
+
+
+def frame(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS):
+    """The appendix as a pandas DataFrame: one row per table row, columns `COLUMNS`.
+
+    Numbers stay `Decimal` (object columns) so no precision is lost; unknown is None.
+    """
+    import pandas as pd
+
+    recs = records(report, layout, task_units)
+    df = pd.DataFrame.from_records(recs, columns=list(COLUMNS))
+    for col in NUMBER_COLUMNS + ("qualifier", "parent"):
+        # keep Decimal/None as they are: no float conversion, no NaN
+        df[col] = pd.Series([r[col] for r in recs], index=df.index, dtype=object)
+    return df
+
+
+def _missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        import pandas as pd
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_text(x: Any, qualifier: Optional[str] = None) -> str:
+    """A number as the table writes it ('1.586,397', 'trên 844'); '' when unknown."""
+    if _missing(x):
+        return ""
+    text = format_number(x if isinstance(x, (Decimal, int)) else Decimal(str(x)))
+    return f"{qualifier} {text}" if qualifier and not _missing(qualifier) else text
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    """One row of the table as the template writes it: every cell already text."""
+
+    kind: str  # group | indicator | part | count | products | product
+    id: str
+    level: int
+    stt: str
+    label: str
+    unit: str
+    previous: str
+    plan: str
+    value: str
+    plan_pct: str
+    index: str
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "group"
+
+    @property
+    def bold(self) -> bool:
+        """Group rows and the heads of a block of rows (products) are bold."""
+        return self.kind in ("group", "products")
+
+    @property
+    def numbers(self) -> tuple[str, str, str, str, str]:
+        return (self.previous, self.plan, self.value, self.plan_pct, self.index)
+
+
+def rows(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS
+         ) -> list[AppendixRow]:
+    """The rows for `templates/appendix.html` (an empty list: no appendix table)."""
+    df = frame(report, layout, task_units)
+    out = []
+    for rec in df.to_dict("records"):
+        q = rec["qualifier"]
+        out.append(AppendixRow(
+            kind=rec["kind"], id=rec["id"], level=int(rec["level"]), stt=rec["stt"],
+            label=rec["label"], unit=rec["unit"] or "",
+            previous=cell_text(rec["previous"]), plan=cell_text(rec["plan"]),
+            value=cell_text(rec["value"], q), plan_pct=cell_text(rec["plan_pct"]),
+            index=cell_text(rec["index"])))
+    return out
