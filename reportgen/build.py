@@ -2,6 +2,10 @@
 
 Each output is written to a temporary file in its folder and renamed over the old one, so
 an error or an interruption never leaves a truncated file and never removes a good one.
+A temporary file is named ``.<name>.<pid>.<random>.tmp``; one left by a killed build (its
+process is gone) is removed when the next build starts, one of a build still running is not.
+Nothing is written outside the output folder: a folder in it that is a link to elsewhere
+fails that report.
 A build record (``output/.reportgen-build.json``) keeps, per report, a hash of every input
 (data files, province file, templates and stylesheet, package version) so unchanged
 reports are skipped.
@@ -14,6 +18,8 @@ import hashlib
 import dataclasses
 import json
 import os
+import re
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -53,7 +59,8 @@ def output_path(out: Path, entry: Entry, fmt: str) -> Path:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                               dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
@@ -69,11 +76,68 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+# .<name>.<pid>.<8 random characters of mkstemp>.tmp (atomic_write), or without the pid
+# (written before the pid was added), for the names a build writes: reports and the record
+_TEMP = re.compile(r"^\.(?P<name>\.reportgen-build\.json|bao-cao-[a-z0-9-]+\.[a-z]+)"
+                   r"(?:\.(?P<pid>\d+))?\.[a-z0-9_]{8}\.tmp$")
+STALE_AFTER = 3600  # seconds: no build keeps a temporary file open that long
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0
+    return True
+
+
+def remove_stale_temps(folder: Path, started: float) -> list[Path]:
+    """Remove temporary files that a killed build left in `folder` (never a file of a build
+    still running: two builds may write into the same folder at once). Returns them."""
+    removed = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return removed
+    for name in names:
+        m = _TEMP.match(name)
+        if not m:
+            continue
+        path = folder / name
+        try:
+            st = path.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            pid = m["pid"]
+            if pid is not None:
+                stale = not _running(int(pid)) or st.st_mtime < started - STALE_AFTER
+            else:
+                stale = st.st_mtime < started
+            if stale:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone already (another build cleaned it), or not ours to remove
+    return removed
+
+
+def inside(out: Path, path: Path) -> bool:
+    """Whether `path` (existing or not) stays inside `out` once links are followed."""
+    try:
+        return path.resolve().is_relative_to(out.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def input_files(project: Project, entry: Entry) -> list[Path]:
     """Every file a report depends on (for the build record)."""
     files = [project.data / entry.slug / "province.yaml", entry.path,
              project.data / entry.slug / f"{entry.period.previous.slug}.yaml",
              layout_path(project.templates, project.data / entry.slug)]
+    # earlier periods feed the trend chart (reportgen/charts.py)
+    files.extend(sorted(p for p in (project.data / entry.slug).glob("*.yaml") if p not in files))
     for root in (project.templates, project.data / entry.slug / "templates"):
         if root.is_dir():
             files.extend(sorted(p for p in root.rglob("*") if p.is_file()))
@@ -110,6 +174,7 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
 
 def make_document(project: Project, entry: Entry) -> Document:
     """Everything up to the typed document; raises DataError/TemplateError for bad input."""
+    from .charts import fill_images
     from .reader import read
     from .templating import render_html
 
@@ -119,6 +184,7 @@ def make_document(project: Project, entry: Entry) -> Document:
     layout = load_layout(project.templates, project.data / entry.slug)
     html = render_html(result.report, layout, project.templates, project.data / entry.slug)
     doc = read(html, "templates/report.html")
+    doc = fill_images(doc, result.report, project.data / entry.slug)  # charts: from the figures
     epoch = source_date()
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date=epoch)) if epoch else doc
 
@@ -178,6 +244,11 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
                       if not targets[f].exists() or targets[f].read_bytes() != data]
             return BuildResult(entry, "differs" if differ else "current", differ, pages,
                                time.perf_counter() - start)
+        for fmt, path in targets.items():
+            if not inside(out, path.parent):  # out/<slug> made a link to elsewhere
+                raise WriteError(f"thư mục {path.parent} dẫn ra ngoài thư mục kết quả {out} "
+                                 "(liên kết?): xoá liên kết, reportgen chỉ ghi trong thư mục "
+                                 "kết quả", path.parent)
         for fmt, data in outputs.items():
             atomic_write(targets[fmt], data)
         if record is not None:
@@ -207,6 +278,11 @@ def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out:
     """Build several reports, serially or in worker processes; one failure stops nothing."""
     record = load_record(out)
     results: list[BuildResult] = []
+    if not check:  # temporary files of killed builds, in the folders this build writes
+        started = time.time()
+        for folder in dict.fromkeys([out] + [output_path(out, e, "x").parent for e in entries]):
+            if inside(out, folder):
+                remove_stale_temps(folder, started)
     if jobs > 1 and len(entries) > 1:
         from concurrent.futures import ProcessPoolExecutor
         import multiprocessing as mp

@@ -163,3 +163,146 @@ def _summary(results) -> None:
         table.add_row(r.entry.slug, r.entry.period.slug, r.status, str(r.pages or ""),
                       f"{r.seconds:.2f}")
     Console(width=100, stderr=False).print(table)
+
+
+# ------------------------------------------------------------------ authoring: new, schema, preview
+@main.command()
+@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan (tỉnh mới: tạo cả province.yaml).")
+@click.option("--year", "-y", type=int, required=True, help="Năm của kỳ mới, ví dụ 2023.")
+@click.option("--period", help="h1 hoặc h2 cho báo cáo 6 tháng; bỏ trống cho báo cáo năm.")
+@click.pass_context
+@run_safely
+def new(ctx, province, year, period):
+    """Tạo tệp số liệu kỳ mới từ kỳ trước (không bao giờ ghi đè tệp đã có)."""
+    from .commands import period_option
+    from .dataset import check_period
+    from .errors import display_path
+    from .scaffold import new_period
+
+    wanted = check_period(period_option(year, period))
+    done = new_period(_project(ctx), province, wanted)
+    for path in done.files:
+        click.echo(f"đã tạo {display_path(path)}")
+    if done.source is not None:
+        click.echo(f"  cấu trúc lấy từ {display_path(done.source)}"
+                   + ("; số liệu kỳ đó thành same_period" if done.same_period else ""))
+    if done.targets_from is not None:
+        click.echo(f"  {done.plans} kế hoạch (plan/plan_growth) lấy từ chỉ tiêu 'phấn đấu đạt' "
+                   f"trong {display_path(done.targets_from)}")
+    if done.unmatched_targets:
+        click.echo("  chỉ tiêu phấn đấu không khớp mã nào: " + ", ".join(done.unmatched_targets))
+    click.echo(f"  {done.blanks} chỗ cần điền; tiếp theo: điền rồi chạy reportgen validate "
+               f"--province {province} --period {wanted.slug}")
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(path_type=Path), default="schema", show_default=True,
+              help="Thư mục ghi các tệp *.schema.json.")
+@click.option("--check", is_flag=True, help="Không ghi gì; mã thoát 1 nếu tệp trên đĩa khác lược đồ.")
+@run_safely
+def schema(out, check):
+    """Ghi JSON Schema của tệp số liệu (period, province, layout) cho trình soạn thảo."""
+    from .errors import display_path
+    from .schema import write_schemas
+
+    files = write_schemas(out, check=check)
+    if check:
+        for path in files:
+            click.echo(f"lược đồ cũ hoặc thiếu: {display_path(path)} (chạy reportgen schema)", err=True)
+        sys.exit(1 if files else 0)
+    for path in files:
+        click.echo(f"đã ghi {display_path(path)}")
+
+
+@main.command()
+@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, help="Năm báo cáo (bỏ trống nếu tỉnh chỉ có một kỳ).")
+@click.option("--period", help="h1 (6 tháng đầu năm) hoặc kỳ đầy đủ như 2023-h1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Cổng trên 127.0.0.1 (0: cổng trống bất kỳ).")
+@click.pass_context
+@run_safely
+def preview(ctx, province, year, period, port):
+    """Xem trước báo cáo HTML trên trình duyệt, tự tải lại khi sửa số liệu hay mẫu."""
+    from .commands import period_option, select_entries
+    from .errors import UsageError
+    from .preview import PreviewServer
+
+    entries = select_entries(_project(ctx), province, period_option(year, period))
+    if len(entries) != 1:
+        known = ", ".join(e.period.slug for e in entries)
+        raise UsageError(f"tỉnh '{province}' có nhiều kỳ ({known}): chọn một bằng --year [--period]")
+    try:
+        server = PreviewServer(_project(ctx), entries[0], port)
+    except OSError as exc:
+        raise UsageError(f"không mở được cổng {port} trên 127.0.0.1 ({exc.strerror or exc}): "
+                         "dùng --port KHÁC (hoặc --port 0)") from None
+    click.echo(f"xem trước {entries[0].slug} {entries[0].period.slug} tại {server.url} "
+               "(Ctrl-C để dừng)", err=True)
+    server.serve_forever()
+
+
+def _one_period(province, year, period):
+    """The Period named by --year/--period (required) for a spreadsheet command."""
+    from .commands import period_option
+    from .dataset import check_period, check_slug
+    from .errors import UsageError
+
+    check_slug(province)
+    slug = period_option(year, period)
+    if not slug:
+        raise UsageError("chọn kỳ bằng --year NĂM [--period h1|h2]")
+    return check_period(slug)
+
+
+@main.command()
+@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, help="Năm báo cáo, ví dụ 2022.")
+@click.option("--period", help="h1 hoặc h2 cho báo cáo 6 tháng.")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False),
+              help="Ghi bảng chỉ tiêu của kỳ vào tệp .xlsx này.")
+@click.option("--template-xlsx", "template_xlsx", type=click.Path(path_type=Path, dir_okay=False),
+              help="Ghi biểu mẫu trống (danh sách chỉ tiêu của tỉnh) để cán bộ điền số liệu.")
+@click.pass_context
+@run_safely
+def export(ctx, province, year, period, xlsx, template_xlsx):
+    """Xuất bảng chỉ tiêu ra Excel (.xlsx): số liệu của một kỳ, hoặc biểu mẫu trống."""
+    from .errors import UsageError
+
+    if bool(xlsx) == bool(template_xlsx):
+        raise UsageError("chọn một trong --xlsx TỆP (số liệu một kỳ) hoặc --template-xlsx TỆP "
+                         "(biểu mẫu trống)")
+    from .errors import display_path
+    from .spreadsheet import export_template, export_workbook
+
+    project = _project(ctx)
+    if xlsx:
+        n = export_workbook(project, province, _one_period(province, year, period), xlsx)
+        click.echo(f"đã ghi {display_path(xlsx)} ({n} chỉ tiêu)")
+    else:
+        chosen = _one_period(province, year, period) if (year or period) else None
+        n = export_template(project, province, chosen, template_xlsx)
+        click.echo(f"đã ghi biểu mẫu {display_path(template_xlsx)} ({n} chỉ tiêu)")
+
+
+@main.command(name="import")
+@click.argument("book", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, help="Năm báo cáo, ví dụ 2022.")
+@click.option("--period", help="h1 hoặc h2 cho báo cáo 6 tháng.")
+@click.pass_context
+@run_safely
+def import_(ctx, book, province, year, period):
+    """Nhập tệp Excel đã điền vào tệp số liệu YAML (giữ nguyên chú thích và phần khác)."""
+    from .errors import display_path
+    from .spreadsheet import import_workbook
+
+    result = import_workbook(_project(ctx), book, province, _one_period(province, year, period))
+    for w in result.warnings:
+        click.echo(w, err=True)
+    if not result.wrote:
+        click.echo(f"không có gì thay đổi: {display_path(result.path)} giữ nguyên")
+    elif result.created:
+        click.echo(f"đã tạo {display_path(result.path)} ({len(result.changed)} chỉ tiêu)")
+    else:
+        click.echo(f"đã cập nhật {display_path(result.path)}: {len(result.changed)} thay đổi")

@@ -3,11 +3,20 @@
 Layout: ``data/<slug>/province.yaml`` and ``data/<slug>/<period>.yaml`` with period ``2022``
 or ``2023-h1``. Loading gathers every finding (YAML, schema, arithmetic) before giving up, so
 a user sees all problems of a file at once.
+
+Schema codes: RG111 a number out of range (more than 15 digits, or 6 decimals) · RG120
+unknown key (with the nearest valid one) · RG121 wrong type · RG122 missing required key ·
+RG123 a value not in the allowed list (with the nearest one, compared without accents) ·
+RG124 a value left blank · RG130 no province.yaml.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
@@ -15,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ERROR, Finding, UsageError, display_path
 from .figures import Report, build_report
-from .loader import Loaded, load_yaml
+from .loader import Loaded, load_yaml, number_message, number_problem
 from .model import PERIOD_RE, SLUG_RE, Period, PeriodData, Province
 
 PROVINCE_FILE = "province.yaml"
@@ -23,7 +32,7 @@ PROVINCE_FILE = "province.yaml"
 
 def check_slug(slug: str) -> str:
     """Refuse anything but a lower-case ASCII slug before a path is built from it."""
-    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):  # ("bac-kan\n" matches $)
         raise UsageError(f"tỉnh {slug!r} không hợp lệ: dùng chữ thường không dấu và dấu gạch "
                          "nối, ví dụ bac-kan")
     return slug
@@ -31,9 +40,12 @@ def check_slug(slug: str) -> str:
 
 def check_period(text: str) -> Period:
     try:
-        return Period.parse(str(text))
+        period = Period.parse(str(text))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if period.slug != text:  # "2022\n" or "２０２２": PERIOD_RE's $ and \d let them through
+        raise UsageError(f"kỳ {text!r} không hợp lệ: viết 2022 hoặc 2023-h1")
+    return period
 
 
 @dataclass
@@ -46,15 +58,21 @@ class Entry:
 
 
 def find_entries(root: Path) -> list[Entry]:
-    """Every province and period under `root`, sorted."""
+    """Every province and period under `root`, sorted.
+
+    A province folder with period files but no province.yaml is listed too: loading it
+    reports RG130 rather than silently skipping its data.
+    """
     out: list[Entry] = []
     if not root.is_dir():
         return out
     for pdir in sorted(p for p in root.iterdir() if p.is_dir()):
-        if not SLUG_RE.match(pdir.name) or not (pdir / PROVINCE_FILE).exists():
+        if not SLUG_RE.fullmatch(pdir.name):
             continue
         for f in sorted(pdir.glob("*.yaml")):
-            if PERIOD_RE.match(f.stem):
+            # only the canonical name: "2022.yaml", not "2022\n.yaml" nor "２０２２.yaml"
+            # (\d and $ accept those, and the report would then read another file)
+            if PERIOD_RE.fullmatch(f.stem) and Period.parse(f.stem).slug == f.stem:
                 out.append(Entry(pdir.name, Period.parse(f.stem), f))
     return out
 
@@ -64,23 +82,92 @@ def period_path(root: Path, slug: str, period: Period) -> Path:
 
 
 def parse_model(loaded: Loaded, model: type[BaseModel]) -> Optional[BaseModel]:
-    """Validate loaded data against a schema, turning pydantic errors into findings."""
+    """Validate loaded data against a schema, turning pydantic errors into findings.
+
+    Returns None when the data does not fit the schema, or holds a number no report can
+    carry (RG111: out of range) or a date written as a number.
+    """
     if loaded.data is None:
         return None
     if not isinstance(loaded.data, dict):
         loaded.findings.append(loaded.finding((), "RG121", "tệp phải là một bảng khoá: giá trị "
-                                              f"(mapping), không phải {_kind(loaded.data)}"))
+                                              f"(mapping), không phải {_kind(loaded.data)}: viết "
+                                              "mỗi dòng dạng 'khoá: giá trị'"))
         return None
     try:
-        return model.model_validate(loaded.data)
+        parsed = model.model_validate(loaded.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
+            if tuple(err["loc"]) in loaded.bad_paths:
+                continue  # the loader already reported this value
             loaded.findings.append(_schema_finding(loaded, model, err))
         return None
+    extra = list(_check_values(parsed, (), loaded))
+    loaded.findings.extend(extra)
+    return None if extra else parsed
+
+
+def _raw_at(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _check_values(value: Any, path: tuple, loaded: Loaded):
+    """Numbers out of range and dates the schema accepted from a number (a Unix time)."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _check_values(getattr(value, name), path + (name,), loaded)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _check_values(v, path + (k,), loaded)
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _check_values(v, path + (i,), loaded)
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, (int, Decimal)):
+        d = Decimal(value)
+        problem = number_problem(d)
+        if problem:
+            raw = _raw_at(loaded.data, path)
+            shown = raw if isinstance(raw, str) else (f"{d:.6E}" if d.adjusted() > 30 else str(d))
+            yield loaded.finding(path, "RG111", number_message(str(shown), problem))
+    elif isinstance(value, dt.date):
+        raw = _raw_at(loaded.data, path)
+        if not isinstance(raw, (dt.date, str)):
+            yield loaded.finding(path, "RG121", f"'{_name(path)}' = {raw!r} không phải ngày: "
+                                 "viết YYYY-MM-DD, ví dụ 2023-01-05")
 
 
 def _kind(value: Any) -> str:
-    return {list: "danh sách", str: "chữ", int: "số", dict: "bảng"}.get(type(value), type(value).__name__)
+    if value is None:
+        return "giá trị trống"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, Decimal)):
+        return f"số {value}"
+    if isinstance(value, str):
+        return f"chữ {value!r}"
+    return {list: "danh sách", dict: "bảng khoá", dt.date: "ngày"}.get(type(value), type(value).__name__)
+
+
+def _name(loc: tuple) -> str:
+    """'value', or 'items[2]' for a list entry."""
+    if not loc:
+        return "tệp"
+    if isinstance(loc[-1], int):
+        return f"{_name(loc[:-1])}[{loc[-1]}]"
+    return str(loc[-1])
+
+
+def _plain(text: str) -> str:
+    """Lower case without Vietnamese marks, for 'did you mean': 'Ước Đạt' -> 'uoc dat'."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if not unicodedata.combining(c)).strip()
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -120,26 +207,101 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
+_TYPE_NEEDS = {
+    "dict_type": "cần một bảng khoá: giá trị (các dòng 'khoá: giá trị' thụt vào)",
+    "model_type": "cần một bảng khoá: giá trị (các dòng 'khoá: giá trị' thụt vào)",
+    "model_attributes_type": "cần một bảng khoá: giá trị (các dòng 'khoá: giá trị' thụt vào)",
+    "list_type": "cần một danh sách ([a, b] hoặc các dòng '- …')",
+    "string_type": "cần chữ (nếu là số hay ngày thì đặt trong dấu nháy, ví dụ '2022')",
+    "decimal_type": "cần một số, ví dụ 1586.397 hoặc '1.586,397'",
+    "decimal_parsing": "cần một số, ví dụ 1586.397 hoặc '1.586,397'",
+    "int_type": "cần một số nguyên, ví dụ 5",
+    "int_parsing": "cần một số nguyên, ví dụ 5",
+    "int_from_float": "cần một số nguyên, ví dụ 5",
+    "bool_type": "cần true hoặc false",
+    "bool_parsing": "cần true hoặc false",
+}
+_DATE_KINDS = ("date_type", "date_parsing", "date_from_datetime_inexact",
+               "date_from_datetime_parsing", "datetime_type", "datetime_parsing")
+_BOUNDS = {"greater_than_equal": ("ge", "≥"), "greater_than": ("gt", ">"),
+           "less_than_equal": ("le", "≤"), "less_than": ("lt", "<")}
+
+
+# What to write in a blank left by `reportgen new` (or any `key:` with nothing after it).
+_BLANK_HINTS = {
+    "value": "điền số liệu kỳ này, ví dụ '1.586,397' hoặc 6760 (nếu chỉ có tốc độ tăng: xoá "
+             "dòng value, ghi growth)",
+    "number": "điền số văn bản, ví dụ 5 (in ra 'Số: 05/BC-SCT')",
+    "date": "điền ngày ban hành dạng YYYY-MM-DD, ví dụ 2024-01-05",
+    "items": "viết các ý mới bằng lời của Sở, mỗi ý một dòng '- …' (hoặc xoá dòng 'items:' nếu "
+             "phần này không có ý nào)",
+    ("name",): "điền tên tỉnh có dấu, ví dụ Bắc Kạn",
+    ("parent_agency",): "điền cơ quan chủ quản viết hoa, ví dụ UBND TỈNH BẮC KẠN",
+    ("place",): "điền địa danh ghi ở dòng ngày tháng, ví dụ Bắc Kạn",
+    ("signer", "name"): "điền họ tên người ký, hoặc '' để trống chỗ ghi tên",
+}
+
+
+def _blank_finding(loaded: Loaded, loc: tuple) -> Finding:
+    """RG124: a value left empty, a blank to fill (the file is not finished yet)."""
+    key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    hint = next((_BLANK_HINTS[k] for k in (tuple(loc), tuple(loc[-2:]), key) if k in _BLANK_HINTS),
+                "điền giá trị, hoặc xoá dòng này nếu khoá không bắt buộc")
+    return loaded.finding(loc, "RG124", f"'{_name(loc)}' còn trống (chưa điền): {hint}")
+
+
 def _schema_finding(loaded: Loaded, model: type[BaseModel], err: dict) -> Finding:
     loc = tuple(err["loc"])
     kind = err["type"]
-    name = str(loc[-1]) if loc else ""
+    name = _name(loc)
+    got = err.get("input")
+    ctx = err.get("ctx") or {}
+    if got is None and kind not in ("missing", "extra_forbidden", "dict_type", "model_type",
+                                    "model_attributes_type"):  # an empty value, not an empty mapping
+        return _blank_finding(loaded, loc)
     if kind == "extra_forbidden":
         valid = _fields_at(model, loc)
-        near = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+        near = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
         hint = f"ý bạn là '{near[0]}'?" if near else f"các khoá hợp lệ: {', '.join(valid)}"
-        return loaded.finding(loc, "RG120", f"khoá lạ '{name}': {hint}", key=True)
+        return loaded.finding(loc, "RG120", f"khoá lạ '{loc[-1]}': {hint}", key=True)
     if kind == "missing":
-        return loaded.finding(loc[:-1], "RG122", f"thiếu khoá bắt buộc '{name}'", key=True)
+        where = f" trong '{_name(loc[:-1])}'" if loc[:-1] else ""
+        return loaded.finding(loc[:-1], "RG122", f"thiếu khoá bắt buộc '{name}'{where}: thêm "
+                              f"dòng '{name}: …'", key=True)
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return loaded.finding(loc, "RG123", f"'{name}' = {err.get('input')!r} không hợp lệ: "
-                              f"chọn một trong {expected}")
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        listed = ", ".join(f"'{o}'" for o in options)
+        hint = ""
+        if isinstance(got, str) and options:
+            plain = {_plain(o): o for o in options}
+            near = plain.get(_plain(got)) or next(iter(
+                difflib.get_close_matches(_plain(got), list(plain), n=1, cutoff=0.6)), None)
+            if near is not None:
+                hint = f"ý bạn là '{plain.get(near, near)}'? "
+        return loaded.finding(loc, "RG123", f"'{name}' = {got!r} không hợp lệ: {hint}"
+                              f"chọn một trong {listed} (viết có dấu)")
+    if kind in _TYPE_NEEDS:
+        return loaded.finding(loc, "RG121", f"'{name}' sai kiểu: {_TYPE_NEEDS[kind]}, không phải "
+                              f"{_kind(got)}")
+    if kind in _DATE_KINDS:
+        return loaded.finding(loc, "RG121", f"'{name}' = {got!r} không phải ngày: viết "
+                              "YYYY-MM-DD không có dấu nháy, ví dụ 2023-01-05")
+    if kind in _BOUNDS:
+        key, sign = _BOUNDS[kind]
+        return loaded.finding(loc, "RG121", f"'{name}' = {got!r} ngoài giới hạn: cần {sign} "
+                              f"{ctx.get(key)}")
+    if kind in ("too_short", "too_long"):
+        what = "ít nhất" if kind == "too_short" else "nhiều nhất"
+        n = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return loaded.finding(loc, "RG121", f"'{name}' cần {what} {n} mục")
+    if kind == "string_pattern_mismatch":
+        return loaded.finding(loc, "RG121", f"'{name}' = {got!r} không hợp lệ: cần khớp mẫu "
+                              f"{ctx.get('pattern')} (chữ thường không dấu, số, dấu gạch dưới)")
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    got = err.get("input")
-    shown = f" (đang là {got!r})" if not isinstance(got, (dict, list)) else ""
+    # our validators (vnformat, model) already say what they got; pydantic's own do not
+    shown = "" if kind == "value_error" else f" (đang là {_kind(got)})"
     return loaded.finding(loc, "RG121", f"'{name}' sai kiểu: {msg}{shown}")
 
 
@@ -160,9 +322,11 @@ class LoadResult:
 
 def load_province(root: Path, slug: str) -> tuple[Optional[Province], list[Finding], Path]:
     path = root / check_slug(slug) / PROVINCE_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None, [Finding(display_path(path), 0, 0, "RG130", ERROR,
-                              f"không có {PROVINCE_FILE} cho tỉnh '{slug}': tạo tệp này (xem README)")], path
+                              f"không có {PROVINCE_FILE} cho tỉnh '{slug}': tạo tệp này với các "
+                              "khoá name, parent_agency, place, signer, recipients (xem "
+                              "data/bac-kan/province.yaml)")], path
     loaded = load_yaml(path)
     province = parse_model(loaded, Province)
     return province, loaded.findings, path
@@ -181,7 +345,7 @@ def load_report(root: Path, slug: str, period: Period | str, layout_sections=Non
         period = check_period(period)
     result = LoadResult(check_slug(slug), period)
     path = period_path(root, slug, period)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link is reported as RG100
         known = ", ".join(e.period.slug for e in find_entries(root) if e.slug == slug) or "không có"
         raise UsageError(f"không có số liệu {display_path(path)} (các kỳ của '{slug}': {known})")
     province, pfindings, ppath = load_province(root, slug)
@@ -195,8 +359,15 @@ def load_report(root: Path, slug: str, period: Period | str, layout_sections=Non
     if prev_path.exists():
         result.files.append(prev_path)
         previous, prev_loaded = load_period(prev_path)
-        # the previous file's own findings are reported when it is validated itself
+        # the previous file's own findings are reported when it is validated itself; its
+        # values are not used when it has errors
+        if not prev_loaded.ok:
+            previous = None
     if province is None or data is None:
+        if not any(f.is_error for f in result.findings):  # never "no findings" without a report
+            result.findings.append(Finding(display_path(path), 0, 0, "RG108", ERROR,
+                                           "tệp không có số liệu dùng được: kiểm tra lại tệp"))
+        result.findings.sort()
         return result
     report = build_report(slug, province, period, data, previous)
     result.findings.extend(check_report(report, loaded, layout_sections))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from .model import Count, Indicator, Period, PeriodData, Province, Section
+from .model import TARGETS_SECTION, Count, Indicator, Period, PeriodData, Province, Section
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -235,10 +235,14 @@ class Report:
 
     @property
     def figures(self) -> dict[str, Figure]:
+        """Every figure by id. A target (section `phuong_huong`) may share the id of the
+        result it is a target for: then the result is the one listed here."""
         out: dict[str, Figure] = {}
         for view in self.sections.values():
-            out.update(view.indicators)
-            out.update(view.products)
+            for k, f in {**view.indicators, **view.products}.items():
+                if k not in out or (out[k].section == TARGETS_SECTION
+                                    and f.section != TARGETS_SECTION):
+                    out[k] = f
         return out
 
     @property
@@ -257,7 +261,9 @@ def _previous_values(previous: Optional[PeriodData]) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     if previous is None:
         return out
-    for sec in previous.sections.values():
+    for sec_key, sec in previous.sections.items():
+        if sec_key == TARGETS_SECTION:  # last period's targets are not its results
+            continue
         for key, ind in {**sec.indicators, **sec.products}.items():
             if ind.value is not None:
                 out[key] = ind.value
@@ -268,10 +274,15 @@ def build_report(slug: str, province: Province, period: Period, data: PeriodData
                  previous: Optional[PeriodData] = None) -> Report:
     """Join the inputs and compute the derived figures once."""
     prev = _previous_values(previous)
+    # a target for the next period is compared with this period's result of the same id
+    results = {k: i.value for sk, s in data.sections.items() if sk != TARGETS_SECTION
+               for k, i in {**s.indicators, **s.products}.items() if i.value is not None}
 
     def figure(key: str, sec_key: str, ind: Indicator) -> Figure:
         if ind.same_period is not None:
             return Figure(key, sec_key, ind, ind.same_period)
+        if sec_key == TARGETS_SECTION:
+            return Figure(key, sec_key, ind, results.get(key))
         if key in prev:
             return Figure(key, sec_key, ind, prev[key], same_period_from_previous=True)
         return Figure(key, sec_key, ind)
@@ -282,12 +293,17 @@ def build_report(slug: str, province: Province, period: Period, data: PeriodData
             "indicators": {k: figure(k, sec_key, i) for k, i in sec.indicators.items()},
             "products": {k: figure(k, sec_key, i) for k, i in sec.products.items()},
         }
-    flat = {k: f for groups in raw.values() for g in groups.values() for k, f in g.items()}
-    owner = {p: k for k, f in flat.items() for p in f.ind.parts}
+    # parts link within the results, and within the targets (which may reuse result ids)
+    flat: dict[bool, dict[str, Figure]] = {False: {}, True: {}}
+    for sec_key, groups in raw.items():
+        for g in groups.values():
+            flat[sec_key == TARGETS_SECTION].update(g)
+    owner = {t: {p: k for k, f in flat[t].items() for p in f.ind.parts} for t in flat}
 
     def linked(f: Figure) -> Figure:
-        parts = tuple(replace(flat[p], part_of=f.id) for p in f.ind.parts if p in flat)
-        return replace(f, parts=parts, part_of=owner.get(f.id))
+        table = flat[f.section == TARGETS_SECTION]
+        parts = tuple(replace(table[p], part_of=f.id) for p in f.ind.parts if p in table)
+        return replace(f, parts=parts, part_of=owner[f.section == TARGETS_SECTION].get(f.id))
 
     counts = {k: CountFigure(k, sec_key, c, province.style.pad if c.pad is None else c.pad)
               for sec_key, sec in data.sections.items() for k, c in sec.counts.items()}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
-from .errors import DataError
+from .errors import DataError, display_path
 from .loader import load_yaml
 from .model import Strict
 
@@ -35,10 +35,26 @@ class PartSpec(Strict):
 
 class Layout(Strict):
     parts: list[PartSpec]
+    # where it was read from, for messages: the file and the line of each section's entry
+    _source: str = PrivateAttr("templates/layout.yaml")
+    _lines: dict = PrivateAttr(default_factory=dict)
 
     @property
     def section_keys(self) -> list[str]:
         return [s.key for p in self.parts for s in p.sections]
+
+    @property
+    def sections(self) -> list[SectionSpec]:
+        return [s for p in self.parts for s in p.sections]
+
+    @property
+    def source(self) -> str:
+        """The layout file in force (`templates/layout.yaml` or a province's override)."""
+        return self._source
+
+    def line_of(self, key: str) -> int:
+        """Line of the entry `- key: …` for a section in the layout file (0 if unknown)."""
+        return self._lines.get(key, 0)
 
 
 def layout_path(templates: Path, province_dir: Optional[Path] = None) -> Path:
@@ -51,8 +67,13 @@ def load_layout(templates: Path, province_dir: Optional[Path] = None) -> Layout:
     """The layout in force for a province; raises DataError with findings when broken."""
     from .dataset import parse_model
 
-    loaded = load_yaml(layout_path(templates, province_dir))
+    path = layout_path(templates, province_dir)
+    loaded = load_yaml(path)
     layout = parse_model(loaded, Layout)
     if layout is None or not loaded.ok:
         raise DataError(loaded.findings)
+    layout._source = display_path(path)
+    layout._lines = {s.key: loaded.where(("parts", i, "sections", j, "key"))[0]
+                     for i, part in enumerate(layout.parts)
+                     for j, s in enumerate(part.sections)}
     return layout

@@ -12,12 +12,31 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .vnformat import NumberFormatError, parse_number
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(-(?P<half>h1|h2))?$")
+
+#: The section holding the targets for the next period (status 'phấn đấu đạt'). Its
+#: indicators may reuse the id of the result they are a target for (`reportgen new` carries
+#: them over as the next period's plan); everywhere else an id is used once per file.
+TARGETS_SECTION = "phuong_huong"
+
+# A number written the Vietnamese way, as `vnformat.parse_number` reads it ('1.586,397',
+# 'âm 6,76', '12,77%'), for the JSON Schema of the data files (editors check it as you type).
+VN_NUMBER_PATTERN = (r"^\s*(-|\u2212|[âÂ][mM]\s*)?([1-9][0-9]{0,2}(\.[0-9]{3})+|[0-9]+)"
+                     r"(,[0-9]+)?(\s*%)?\s*$")
+VN_INTEGER_PATTERN = r"^\s*(-|\u2212|[âÂ][mM]\s*)?([1-9][0-9]{0,2}(\.[0-9]{3})+|[0-9]+)\s*$"
+_NUMBER_SCHEMA = {"anyOf": [
+    {"type": "number"},
+    {"type": "string", "pattern": VN_NUMBER_PATTERN,
+     "description": "Số viết kiểu Việt Nam, trong dấu nháy: '1.586,397', 'âm 6,76'"}]}
+_INTEGER_SCHEMA = {"anyOf": [
+    {"type": "integer"},
+    {"type": "string", "pattern": VN_INTEGER_PATTERN,
+     "description": "Số nguyên viết kiểu Việt Nam, trong dấu nháy: '1.000'"}]}
 
 
 def _to_decimal(v):
@@ -46,8 +65,11 @@ def _to_int(v):
     return d
 
 
-Num = Annotated[Decimal, BeforeValidator(_to_decimal)]
-Int = Annotated[int, BeforeValidator(_to_int)]
+# An empty value (`value:` with nothing after it, as `reportgen new` leaves the figures to
+# fill) of a field that is not Optional reaches the type check as None and is reported as a
+# blank to fill (RG124).
+Num = Annotated[Decimal, BeforeValidator(_to_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
+Int = Annotated[int, BeforeValidator(_to_int), WithJsonSchema(_INTEGER_SCHEMA)]
 
 Status = Literal["đạt", "ước đạt", "ước thực hiện", "dự kiến đạt", "phấn đấu đạt"]
 Qualifier = Literal["trên", "gần", "hơn"]
@@ -65,7 +87,9 @@ class Indicator(Strict):
 
     label: str = Field(description="Tên chỉ tiêu, ví dụ 'Giá trị sản xuất công nghiệp'")
     unit: str = Field("", description="Đơn vị: 'tỷ đồng', 'triệu USD', '%', 'tấn', 'MW' …")
-    value: Optional[Num] = Field(None, description="Giá trị kỳ này; bỏ trống nếu chỉ biết tốc độ tăng")
+    # not Optional: the line may be left out (only the growth is known) but not left empty
+    value: Num = Field(None, description="Giá trị kỳ này; bỏ dòng này nếu chỉ biết tốc độ tăng "
+                                         "(growth). Dòng 'value:' để trống là chỗ chưa điền.")
     status: Status = "đạt"
     qualifier: Optional[Qualifier] = None
     price_basis: Optional[PriceBasis] = None
@@ -113,7 +137,8 @@ class Signer(Strict):
 
 
 class DocumentInfo(Strict):
-    number: Int = Field(ge=1, description="Số văn bản, 5 → 'Số: 05/BC-SCT'")
+    number: Int = Field(ge=1, description="Số văn bản, 5 → 'Số: 05/BC-SCT'",
+                        json_schema_extra={"minimum": 1})
     date: dt.date
     subject: Optional[str] = Field(None, description="Trích yếu; mặc định theo kỳ báo cáo")
     signer: Optional[Signer] = None

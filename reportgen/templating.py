@@ -18,7 +18,7 @@ import jinja2
 from jinja2 import pass_context
 
 from . import vnformat
-from .errors import TemplateError
+from .errors import TemplateError, display_path
 from .figures import Report
 from .layout import Layout
 from .reader import check_fragment
@@ -78,18 +78,101 @@ def _search_path(templates: Path, province_dir: Optional[Path]) -> list[Path]:
     return [p.resolve() for p in paths]
 
 
+def _nearest(name: str, candidates) -> Optional[str]:
+    """The candidate a misspelt name most likely meant (close spelling, or a longer name that
+    starts with it: 'du_an' -> 'du_an_hoa_luoi')."""
+    import difflib
+    names = [str(c) for c in candidates]
+    near = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+    if near:
+        return near[0]
+    longer = [c for c in names if len(str(name)) >= 3 and c.startswith(str(name))]
+    return longer[0] if len(longer) == 1 else None
+
+
+class _Message(str):
+    """An undefined value's message, carrying where in a template the value was made."""
+
+    origin: Optional[tuple[str, int]] = None
+
+
+def _template_origin() -> Optional[tuple[str, int]]:
+    """(template file, line) of the innermost template code running now."""
+    import sys
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            return template.filename, template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+class AuthoringUndefined(jinja2.StrictUndefined):
+    """StrictUndefined whose message says what exists instead (for template authors):
+    `sec.counts.du_an` -> "không có khoá 'du_an' (có: du_an_dien_gio); ý bạn là …?".
+
+    It also remembers where it was made: `{% set x = sec.counts.du_an %}` fails only when
+    `x` is used, maybe inside a macro of macros.html, but the mistake is on the `set` line."""
+
+    __slots__ = ("_origin",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._origin = _template_origin()
+
+    @property
+    def _undefined_message(self) -> str:
+        message = _Message(self._describe())
+        message.origin = self._origin
+        return message
+
+    def _describe(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        name, obj = self._undefined_name, self._undefined_obj
+        if obj is jinja2.utils.missing:
+            return f"'{name}' chưa được định nghĩa"
+        if isinstance(obj, dict):
+            keys = [str(k) for k in obj]
+            near = _nearest(name, keys)
+            shown = ", ".join(keys[:12]) + (", …" if len(keys) > 12 else "") if keys else "trống"
+            hint = f"; ý bạn là '{near}'?" if near else ""
+            return f"không có khoá '{name}' (các khoá có: {shown}){hint}"
+        what = type(obj).__name__
+        ident = getattr(obj, "key", None) or getattr(obj, "id", None)
+        if isinstance(ident, str):
+            what += f" '{ident}'"
+        attrs = [a for a in dir(obj) if not a.startswith("_")]
+        near = _nearest(name, attrs)
+        hint = f"; ý bạn là '{near}'?" if near else ""
+        return f"{what} không có thuộc tính '{name}'{hint}"
+
+
 @functools.lru_cache(maxsize=32)
 def _environment(paths: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(paths)),
-        undefined=jinja2.StrictUndefined,
+        undefined=AuthoringUndefined,
         autoescape=True,
         keep_trailing_newline=False,
         auto_reload=True,
     )
-    env.filters.update(vnformat.FILTERS)
-    env.filters.update(HELPERS)
+    env.filters.update({k: _refuse_undefined(f) for k, f in vnformat.FILTERS.items()})
+    env.filters.update({k: _refuse_undefined(f) for k, f in HELPERS.items()})
     return env
+
+
+def _refuse_undefined(fn):
+    """A filter given an undefined value (`f.valeu | value`) fails as undefined (RG502,
+    with the name and what exists) rather than as a number it cannot format."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, jinja2.Undefined):
+                arg._fail_with_undefined_error()
+        return fn(*args, **kwargs)
+    return wrapper
 
 
 def period_labels(report: Report) -> dict[str, str]:
@@ -112,9 +195,50 @@ def period_labels(report: Report) -> dict[str, str]:
             "plan_label": "kế hoạch năm"}
 
 
-def context(report: Report, layout: Layout) -> dict[str, Any]:
+def _chart_functions(report: Report, province_dir: Optional[Path], labels: dict[str, str]):
+    """`has_chart(name)` and `chart(name, caption, source=None, width=150)` for templates.
+
+    `chart` emits ``<figure data-chart=…>`` when the chart has data (see reportgen/charts.py)
+    and nothing otherwise; the build draws the picture from the report afterwards."""
+    from markupsafe import Markup
+
+    past: list = []
+    loaded = False
+
+    def history():
+        nonlocal past, loaded
+        if not loaded:
+            from .charts import history as load_history
+            past, loaded = load_history(province_dir, report.period), True
+        return past
+
+    def has_chart(name: str) -> bool:
+        from .charts import available
+        return available(name, report, history())
+
+    def chart(name: str, caption: str = "", source: Optional[str] = None, width: int = 150):
+        if not has_chart(name):
+            return ""
+        if source is None:
+            source = f"Nguồn: {title_vn(report.province.agency)} {report.province.name}."
+        return Markup('<figure data-chart="{}" data-width="{}" data-source="{}">'
+                      "<figcaption>{}</figcaption></figure>").format(name, width, source, caption)
+
+    return has_chart, chart
+
+
+def _appendix_function(report: Report, layout: Layout):
+    def appendix_rows(task_units=("nhiệm vụ",)):
+        """The rows of the table "Biểu chỉ tiêu chủ yếu" (reportgen/appendix.py)."""
+        from .appendix import rows
+        return rows(report, layout, tuple(task_units))
+    return appendix_rows
+
+
+def context(report: Report, layout: Layout, province_dir: Optional[Path] = None) -> dict[str, Any]:
     """What templates see (documented in docs/templates.md)."""
     labels = period_labels(report)
+    has_chart, chart = _chart_functions(report, province_dir, labels)
     document = report.data.document
     subject = document.subject or (
         f"Kết quả thực hiện nhiệm vụ {labels['period_label']}\n"
@@ -129,6 +253,9 @@ def context(report: Report, layout: Layout) -> dict[str, Any]:
         "layout": layout,
         "subject_lines": subject.split("\n"),
         "doc_title": "Báo cáo " + subject.replace("\n", " "),
+        "appendix_rows": _appendix_function(report, layout),
+        "has_chart": has_chart,
+        "chart": chart,
         **labels,
     }
 
@@ -136,18 +263,60 @@ def context(report: Report, layout: Layout) -> dict[str, Any]:
 def check_templates(env: jinja2.Environment, names: list[str]) -> None:
     """Static check of every template used: syntax, filters, and the HTML vocabulary."""
     seen: set[str] = set()
-    todo = list(names)
+    todo: list[tuple[str, Optional[tuple[str, str]]]] = [(n, None) for n in names]
     while todo:
-        name = todo.pop()
+        name, referrer = todo.pop()
         if name in seen:
             continue
         seen.add(name)
         try:
             source, filename, _ = env.loader.get_source(env, name)
         except jinja2.TemplateNotFound:
-            raise TemplateError(f"không tìm thấy mẫu '{name}': tạo tệp templates/{name} "
-                                "hoặc sửa tên trong layout.yaml", name, code="RG503") from None
-        todo.extend(_checked(env, name, source, filename))
+            raise _missing_template(env, name, referrer) from None
+        todo.extend((ref, (filename, source)) for ref in _checked(env, name, source, filename))
+
+
+def _template_names(env: jinja2.Environment) -> list[str]:
+    try:
+        return env.loader.list_templates()
+    except (TypeError, OSError):
+        return []
+
+
+def _missing_template(env: jinja2.Environment, name: str,
+                      referrer: Optional[tuple[str, str]]) -> TemplateError:
+    """RG503 for a template that `{% include %}`/`{% import %}` names, at the line naming it."""
+    near = _nearest(name, _template_names(env))
+    hint = f"ý bạn là '{near}'? " if near else ""
+    if referrer is None:
+        return TemplateError(f"không tìm thấy mẫu '{name}': {hint}tạo tệp templates/{name}",
+                             name, code="RG503")
+    filename, source = referrer
+    line = next((i for i, text in enumerate(source.splitlines(), 1)
+                 if f'"{name}"' in text or f"'{name}'" in text), 0)
+    return TemplateError(f"không tìm thấy mẫu '{name}': {hint}tạo tệp templates/{name} hoặc "
+                         "sửa tên mẫu ở dòng này", filename, line, code="RG503")
+
+
+def check_layout_templates(env: jinja2.Environment, layout: Layout,
+                           province_dir: Optional[Path] = None) -> None:
+    """Every section of the layout has its template (whether or not the data has it yet):
+    RG503 naming the layout file and the line of the section's entry otherwise."""
+    for spec in layout.sections:
+        name = spec.template_name
+        try:
+            env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            stems = {Path(n).stem: n for n in _template_names(env) if n.startswith("sections/")}
+            near = stems.get(_nearest(Path(name).stem, stems) or "")
+            hint = f" (mẫu gần giống: '{near}')" if near else ""
+            own = (f" hoặc {display_path(province_dir / 'templates' / name)} (riêng tỉnh này)"
+                   if province_dir is not None else "")
+            raise TemplateError(
+                f"phần '{spec.key}' trong bố cục không có tệp mẫu '{name}'{hint}: tạo tệp "
+                f"templates/{name} (mọi tỉnh){own}, hoặc sửa 'key'/'template' của mục này, "
+                "hoặc xoá mục khỏi bố cục (xem docs/templates.md)",
+                layout.source, layout.line_of(spec.key), code="RG503") from None
 
 
 def _checked(env: jinja2.Environment, name: str, source: str, filename: str) -> list[str]:
@@ -179,6 +348,13 @@ def _referenced(ast) -> list[str]:
 
 def _syntax_error(exc: jinja2.TemplateSyntaxError, filename: str) -> TemplateError:
     msg = exc.message or "lỗi cú pháp"
+    return TemplateError(_unknown_name(msg) or f"lỗi cú pháp mẫu: {msg}",
+                         exc.filename or filename, exc.lineno or 0, code="RG501")
+
+
+def _unknown_name(msg: str) -> Optional[str]:
+    """Jinja's "No filter/test named 'x'" as a message naming the nearest one (Jinja reports
+    these when compiling, or when rendering for a filter or test inside an `if`)."""
     if "No filter named" in msg:
         bad = msg.split("'")[1] if "'" in msg else msg
         import difflib
@@ -187,33 +363,64 @@ def _syntax_error(exc: jinja2.TemplateSyntaxError, filename: str) -> TemplateErr
         near = difflib.get_close_matches(bad, names, n=1)
         hint = f": ý bạn là '{near[0]}'?" if near else ": xem danh sách bộ lọc trong docs/filters.md"
         msg = f"không có bộ lọc '{bad}'{hint}"
+    elif "No test named" in msg:
+        bad = msg.split("'")[1] if "'" in msg else msg
+        near = _nearest(bad, jinja2.tests.TESTS)
+        hint = f": ý bạn là '{near}'?" if near else ""
+        msg = f"không có phép thử '{bad}' (sau 'is'){hint}"
     else:
-        msg = f"lỗi cú pháp mẫu: {msg}"
-    return TemplateError(msg, exc.filename or filename, exc.lineno or 0, code="RG501")
+        return None
+    return msg
 
 
 def render_html(report: Report, layout: Layout, templates: Path,
                 province_dir: Optional[Path] = None) -> str:
     """Render the report's restricted HTML. Raises TemplateError naming template and line."""
     env = make_environment(templates, province_dir)
+    check_layout_templates(env, layout, province_dir)
     names = [REPORT_TEMPLATE] + [s.template_name for p in layout.parts for s in p.sections
                                  if s.key in report.sections]
     check_templates(env, names)
     try:
-        return env.get_template(REPORT_TEMPLATE).render(context(report, layout))
+        return env.get_template(REPORT_TEMPLATE).render(context(report, layout, province_dir))
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(exc, exc.filename or "") from None
     except jinja2.UndefinedError as exc:
-        file, line = _template_frame(exc, templates)
-        raise TemplateError(f"biến chưa định nghĩa: {exc.message}; kiểm tra tên biến (xem "
-                            "docs/templates.md) hoặc khoá trong tệp số liệu", file, line,
+        message = exc.message or ""
+        file, line = getattr(message, "origin", None) or _template_frame(exc, templates)
+        if message.endswith("chưa được định nghĩa"):  # a bare name: suggest one that exists
+            bad = message.split("'")[1]
+            near = _nearest(bad, _known_names(env, report, layout, province_dir))
+            if near:
+                message += f"; ý bạn là '{near}'?"
+        raise TemplateError(f"biến chưa định nghĩa: {message} (kiểm tra tên biến, xem "
+                            "docs/templates.md, hoặc khoá trong tệp số liệu)", file, line,
                             code="RG502") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"không tìm thấy mẫu '{exc.name}'", code="RG503") from None
+    except jinja2.TemplateRuntimeError as exc:
+        unknown = _unknown_name(exc.message or "")
+        if unknown is None:
+            raise
+        file, line = _template_frame(exc, templates)
+        raise TemplateError(unknown, file, line, code="RG501") from None
     except (TypeError, ValueError, ArithmeticError) as exc:
         file, line = _template_frame(exc, templates)
         raise TemplateError(f"không định dạng được số liệu: {exc}", file, line,
                             code="RG504") from None
+
+
+def _known_names(env: jinja2.Environment, report: Report, layout: Layout,
+                 province_dir: Optional[Path]) -> list[str]:
+    """Names a template can use: the context, Jinja's globals, the macros of macros.html."""
+    import re
+    names = list(context(report, layout, province_dir)) + list(env.globals) + ["sec", "spec"]
+    try:
+        source = env.loader.get_source(env, "macros.html")[0]
+        names += re.findall(r"\{%-?\s*macro\s+(\w+)", source)
+    except jinja2.TemplateNotFound:
+        pass
+    return names
 
 
 def _template_frame(exc: BaseException, templates: Path) -> tuple[Optional[str], int]:

@@ -3,19 +3,20 @@
 Codes (the README lists them all):
 RG201 parts do not add up to their total · RG202 stated growth disagrees with the values ·
 RG203 stated plan completion disagrees · RG204 a count above its total · RG205 a `parts`
-entry that names no indicator · RG206 the same id twice in one file · RG207 a stated count
+entry that names no indicator, or the indicator itself · RG206 the same id twice in one file (a target in `phuong_huong` may reuse its result's id) · RG207 a stated count
 change disagrees · RG208 a section the layout does not know · RG301 implausible growth (warning)
 · RG302 negative quantity (warning).
 """
 from __future__ import annotations
 
 import difflib
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Iterable, Optional
 
-from .errors import ERROR, WARNING, Finding
+from .errors import ERROR, WARNING, Finding, display_path
 from .figures import Figure, Report
 from .loader import Loaded
+from .model import TARGETS_SECTION
 
 IMPLAUSIBLE_GROWTH = Decimal(1000)
 
@@ -33,65 +34,106 @@ def fmt(x: Decimal) -> str:
 
 def check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iterable[str]] = None
                  ) -> list[Finding]:
+    # The loader bounds every number (15 digits, 6 decimals); a wide context still keeps a
+    # ratio of extreme values from overflowing a quantize here.
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return _check_report(report, loaded, layout_sections)
+
+
+def _q(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"))
+
+
+def _check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iterable[str]]
+                  ) -> list[Finding]:
     out: list[Finding] = []
 
     def at(*path) -> tuple:
         return tuple(path)
 
-    seen: dict[str, tuple] = {}
+    seen: dict[tuple[str, str], tuple] = {}
     for sec_key, view in report.sections.items():
         if layout_sections is not None and sec_key not in layout_sections:
             near = difflib.get_close_matches(sec_key, list(layout_sections), n=1, cutoff=0.5)
-            hint = f"ý bạn là '{near[0]}'?" if near else "thêm phần này vào templates/layout.yaml"
+            hint = _new_section_hint(sec_key, loaded)
+            if near:
+                hint = f"ý bạn là '{near[0]}'? Nếu đây là phần mới: {hint}"
             out.append(loaded.finding(at("sections", sec_key), "RG208",
                                       f"phần '{sec_key}' không có trong bố cục báo cáo: {hint}", key=True))
         groups = (("indicators", view.indicators), ("products", view.products), ("counts", view.counts))
         for group, items in groups:
             for key in items:
                 here = at("sections", sec_key, group, key)
-                if key in seen:
-                    line = loaded.where(seen[key], key=True)[0]
+                # a target may reuse the id of the result it is a target for
+                space = "targets" if sec_key == TARGETS_SECTION and group != "counts" else ""
+                if (space, key) in seen:
+                    line = loaded.where(seen[space, key], key=True)[0]
                     out.append(loaded.finding(here, "RG206", f"mã '{key}' đã dùng ở dòng {line}: "
-                                              "mỗi chỉ tiêu cần một mã riêng", key=True))
-                seen.setdefault(key, here)
+                                              "mỗi chỉ tiêu cần một mã riêng, đổi tên một trong hai",
+                                              key=True))
+                seen.setdefault((space, key), here)
 
-    for fig in report.figures.values():
-        group = "products" if fig.id in report.sections[fig.section].products else "indicators"
-        base = at("sections", fig.section, group, fig.id)
-        out.extend(_check_figure(fig, base, loaded, report))
+    for view in report.sections.values():
+        for group, figs in (("indicators", view.indicators), ("products", view.products)):
+            for fig in figs.values():
+                base = at("sections", fig.section, group, fig.id)
+                out.extend(_check_figure(fig, base, loaded, report))
 
     counts = report.counts
     for c in counts.values():
         base = at("sections", c.section, "counts", c.id)
         if c.value < 0:
-            out.append(loaded.finding(base + ("value",), "RG302", f"số đếm âm ({c.value}): kiểm tra lại",
+            out.append(loaded.finding(base + ("value",), "RG302", f"số đếm âm ({c.value}): số đếm "
+                                      "không thể âm, kiểm tra lại (mức giảm ghi ở change)",
                                       WARNING))
         if c.total is not None and c.value > c.total:
             out.append(loaded.finding(base + ("value",), "RG204",
-                                      f"{c.value} lớn hơn tổng {c.total}: viết value ≤ total"))
+                                      f"{c.value} lớn hơn tổng {c.total}: viết value ≤ total "
+                                      "(value là số đạt được, total là tổng số)"))
         if c.count.change is not None and c.change_computed is not None:
             if abs(c.change_computed - c.count.change) > tolerance(c.count.change):
                 out.append(loaded.finding(
                     base + ("change",), "RG207",
                     f"change = {fmt(c.count.change)}% khác mức tính từ số liệu "
-                    f"({c.value} so với {c.count.same_period}: {fmt(c.change_computed.quantize(Decimal('0.01')))}%)"))
-        if c.count.parts:
+                    f"({c.value} so với {c.count.same_period}: {fmt(_q(c.change_computed))}%): "
+                    f"sửa change thành '{fmt(_q(c.change_computed))}' hoặc kiểm tra value, same_period"))
+        if c.id in c.count.parts:
+            out.append(_self_part(loaded, base, c.id, c.count.parts))
+        elif c.count.parts:
             missing = [p for p in c.count.parts if p not in counts]
             for p in missing:
-                out.append(_unknown_part(loaded, base, p, list(counts)))
+                out.append(_unknown_part(loaded, base, p, list(counts), c.count.parts))
             if not missing:
                 total = sum(counts[p].value for p in c.count.parts)
                 if total != c.value:
                     names = " + ".join(c.count.parts)
                     out.append(loaded.finding(base + ("value",), "RG201",
-                                              f"{names} = {total} khác {c.id} = {c.value}"))
+                                              f"{names} = {total} khác {c.id} = {c.value}: sửa "
+                                              "giá trị tổng hoặc các thành phần cho khớp"))
     return out
 
 
-def _unknown_part(loaded: Loaded, base: tuple, name: str, known: list[str]) -> Finding:
+def _new_section_hint(sec_key: str, loaded: Loaded) -> str:
+    """How to add a section: an entry in the layout in force, and a template."""
+    override = loaded.path.parent / "layout.yaml"
+    layout = (display_path(override) if override.exists()
+              else "templates/layout.yaml (hoặc bố cục riêng data/<tỉnh>/layout.yaml)")
+    return (f"thêm mục '- key: {sec_key}' có title vào {layout} và tạo mẫu "
+            f"sections/{sec_key}.html (xem docs/templates.md)")
+
+
+def _self_part(loaded: Loaded, base: tuple, name: str, parts: list[str]) -> Finding:
+    return loaded.finding(base + ("parts", parts.index(name)), "RG205", f"parts: '{name}' là chính chỉ tiêu này: "
+                          f"parts chỉ liệt kê các chỉ tiêu thành phần, bỏ '{name}' khỏi danh sách")
+
+
+def _unknown_part(loaded: Loaded, base: tuple, name: str, known: list[str], parts: list[str]
+                  ) -> Finding:
     near = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f"ý bạn là '{near[0]}'?" if near else "dùng mã của một chỉ tiêu trong tệp"
-    return loaded.finding(base + ("parts",), "RG205", f"parts: không có chỉ tiêu '{name}': {hint}")
+    return loaded.finding(base + ("parts", parts.index(name)), "RG205",
+                          f"parts: không có chỉ tiêu '{name}': {hint}")
 
 
 def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> list[Finding]:
@@ -100,11 +142,14 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
     unit = f" ({ind.unit})" if ind.unit else ""
     if ind.value is not None and ind.value < 0:
         out.append(loaded.finding(base + ("value",), "RG302",
-                                  f"giá trị âm ({fmt(ind.value)}){unit}: kiểm tra lại", WARNING))
+                                  f"giá trị âm ({fmt(ind.value)}){unit}: kiểm tra lại (mức giảm so "
+                                  "với cùng kỳ ghi ở growth, không ghi vào value)", WARNING))
     growth = fig.growth
     if growth is not None and abs(growth) > IMPLAUSIBLE_GROWTH:
-        out.append(loaded.finding(base + ("growth",), "RG301",
-                                  f"tốc độ tăng {fmt(growth)}% khó tin (trên 1000%): kiểm tra lại",
+        # at the stated growth, or at the value it was computed from
+        out.append(loaded.finding(base + ("growth" if ind.growth is not None else "value",), "RG301",
+                                  f"tốc độ tăng {fmt(growth)}% khó tin (trên 1000%): kiểm tra lại "
+                                  "value, same_period và growth (nhầm đơn vị?)",
                                   WARNING))
     if ind.growth is not None and fig.growth_computed is not None:
         if abs(fig.growth_computed - ind.growth) > tolerance(ind.growth):
@@ -112,22 +157,28 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
             out.append(loaded.finding(
                 base + ("growth",), "RG202",
                 f"growth = {fmt(ind.growth)}% khác mức tính từ giá trị ({fmt(ind.value)} so với "
-                f"{fmt(fig.same_period)} của {src}: {fmt(fig.growth_computed.quantize(Decimal('0.01')))}%)"))
+                f"{fmt(fig.same_period)} của {src}: {fmt(_q(fig.growth_computed))}%): sửa growth "
+                f"thành '{fmt(_q(fig.growth_computed))}' hoặc kiểm tra value, same_period"))
     if ind.plan_completion is not None and fig.plan_pct_computed is not None:
         if abs(fig.plan_pct_computed - ind.plan_completion) > tolerance(ind.plan_completion):
             out.append(loaded.finding(
                 base + ("plan_completion",), "RG203",
                 f"plan_completion = {fmt(ind.plan_completion)}% khác mức tính từ kế hoạch "
-                f"({fmt(ind.value)}/{fmt(ind.plan)}: {fmt(fig.plan_pct_computed.quantize(Decimal('0.01')))}%)"))
-    if ind.parts:
+                f"({fmt(ind.value)}/{fmt(ind.plan)}: {fmt(_q(fig.plan_pct_computed))}%): sửa "
+                f"plan_completion thành '{fmt(_q(fig.plan_pct_computed))}' hoặc kiểm tra value, plan"))
+    if fig.id in ind.parts:
+        out.append(_self_part(loaded, base, fig.id, ind.parts))
+    elif ind.parts:
         known = list(report.figures)
         missing = [p for p in ind.parts if p not in report.figures]
         for p in missing:
-            out.append(_unknown_part(loaded, base, p, known))
+            out.append(_unknown_part(loaded, base, p, known, ind.parts))
         total = fig.parts_sum
         if not missing and total is not None and ind.value is not None:
             if abs(total - ind.value) >= tolerance(ind.value):
                 names = " + ".join(ind.parts)
                 out.append(loaded.finding(base + ("value",), "RG201",
-                                          f"{names} = {fmt(total)} khác {fig.id} = {fmt(ind.value)}{unit}"))
+                                          f"{names} = {fmt(total)} khác {fig.id} = "
+                                          f"{fmt(ind.value)}{unit}: sửa giá trị tổng hoặc các "
+                                          "thành phần cho khớp"))
     return out

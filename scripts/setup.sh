@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian/Ubuntu machine for reportgen: system packages the PDF and DOCX
 # pipeline needs (Times-metric fonts with Vietnamese, HarfBuzz subsetting for reproducible
-# PDFs, poppler for text extraction in tests, LibreOffice for the DOCX round-trip test),
-# then a virtual environment in .venv with the project installed.
+# PDFs, poppler for text extraction in tests, LibreOffice for the DOCX round-trip test,
+# Chromium for the live-preview browser test), then a virtual environment in .venv with the
+# project installed.
 #
 #   bash scripts/setup.sh            # runtime + test dependencies
 #   REPORTGEN_NO_OFFICE=1 bash scripts/setup.sh   # skip LibreOffice (DOCX->PDF test is skipped)
+#   REPORTGEN_NO_BROWSER=1 bash scripts/setup.sh  # skip Chromium (preview browser test is skipped)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs="fonts-liberation2 fonts-croscore libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
 if [ -z "${REPORTGEN_NO_OFFICE:-}" ]; then
   pkgs="$pkgs libreoffice-writer-nogui"
+fi
+if [ -z "${REPORTGEN_NO_BROWSER:-}" ]; then
+  pkgs="$pkgs chromium"
 fi
 
 missing=""

@@ -22,11 +22,20 @@ def _fetcher(allowed: Iterable[Path]):
 
     class LocalOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith("file:"):
-                from urllib.request import url2pathname
-                path = Path(url2pathname(url.split("?")[0][len("file:"):])).resolve()
+            from urllib.parse import urlsplit
+            from urllib.request import url2pathname
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                parts = None
+            # Only a local file inside an allowed folder, and only the file that was checked:
+            # the URL given to urllib is rebuilt from the resolved path, so a '#', '?', '..',
+            # %-escape or symbolic link cannot make it open another one
+            # (file:///etc/passwd#/../../<allowed>/x used to pass the check).
+            if parts is not None and parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()
                 if any(path.is_relative_to(r) for r in roots):
-                    return super().fetch(url, headers)
+                    return super().fetch(path.as_uri(), headers)
             raise FatalURLFetchingError(f"refused to fetch {url!r}: reports use no external "
                                         "resources")
 
