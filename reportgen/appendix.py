@@ -27,7 +27,7 @@ from typing import Any, Iterable, Optional
 from .figures import CountFigure, Figure, Report
 from .layout import Layout
 from .model import TARGETS_SECTION
-from .vnformat import format_number
+from .vnformat import format_number, format_roman
 
 HUNDRED = Decimal(100)
 TARGET_STATUS = "phấn đấu đạt"
@@ -39,17 +39,6 @@ COLUMNS = ("group", "section", "section_title", "kind", "id", "parent", "level",
 #: the numeric columns, left to right as the table shows them
 NUMBER_COLUMNS = ("previous", "plan", "value", "plan_pct", "index")
 
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, letters in _ROMAN:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
 
 
 def figure_label(f: Figure) -> str:
@@ -121,11 +110,11 @@ def records(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNI
         group += 1
         title = view.title or spec.title
         out.append({"kind": "group", "id": f"group:{spec.key}", "parent": None, "level": 0,
-                    "stt": _roman(group), "label": title, "unit": "", "qualifier": None,
+                    "stt": format_roman(group), "label": title, "unit": "", "qualifier": None,
                     **{c: None for c in NUMBER_COLUMNS},
-                    "group": _roman(group), "section": spec.key, "section_title": title})
+                    "group": format_roman(group), "section": spec.key, "section_title": title})
         for r in rows:
-            r.update(group=_roman(group), section=spec.key, section_title=title)
+            r.update(group=format_roman(group), section=spec.key, section_title=title)
         out.extend(rows)
     return out
 

@@ -25,18 +25,6 @@ from .reader import check_fragment
 
 REPORT_TEMPLATE = "report.html"
 
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def roman(n: int) -> str:
-    """4 -> 'IV' (part and section numbers)."""
-    out = []
-    for value, letters in _ROMAN:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
 
 
 def upper_first(text: str) -> str:
@@ -60,7 +48,7 @@ def fill_title(ctx, text: str) -> str:
                        year=ctx["report"].period.year)
 
 
-HELPERS = {"roman": roman, "upper_first": upper_first, "lower_first": lower_first,
+HELPERS = {"upper_first": upper_first, "lower_first": lower_first,
            "title_vn": title_vn, "fill_title": fill_title}
 
 

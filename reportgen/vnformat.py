@@ -58,6 +58,7 @@ __all__ = [
     "format_percent",
     "format_value",
     "format_count",
+    "format_roman",
     "format_change",
     "format_plan",
     "format_plan_growth",
@@ -586,7 +587,29 @@ def format_doc_number(number: int | str, suffix: str) -> str:
     return f"Số: {num}/{suffix}"
 
 
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def format_roman(n: Number) -> str:
+    """Part, section and appendix numbers in Roman numerals.
+
+    >>> format_roman(4), format_roman(12)
+    ('IV', 'XII')
+    """
+    d = _to_decimal(n, "format_roman", "n")
+    if d != d.to_integral_value() or d < 1:
+        raise ValueError(f"format_roman(): cần số nguyên dương, không phải {n!r}")
+    k, out = int(d), []
+    for value, letters in _ROMAN:
+        while k >= value:
+            out.append(letters)
+            k -= value
+    return "".join(out)
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "roman": format_roman,
     "number": format_number,
     "percent": format_percent,
     "value": format_value,

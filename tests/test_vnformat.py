@@ -601,6 +601,7 @@ def test_format_doc_number_errors(number, suffix, exc):
 
 def test_filters_mapping_exact():
     assert FILTERS == {
+        "roman": vf.format_roman,
         "number": format_number,
         "percent": format_percent,
         "value": format_value,
@@ -906,3 +907,14 @@ def test_docs_filters_examples():
     assert len(examples) >= 50
     for src, expected in examples:
         assert env.from_string(src.strip()).render(**ctx) == expected, src
+
+
+@pytest.mark.parametrize("n, text", [(1, "I"), (4, "IV"), (9, "IX"), (12, "XII"), (40, "XL"), (1994, "MCMXCIV")])
+def test_format_roman(n, text):
+    assert vf.format_roman(n) == text
+
+
+@pytest.mark.parametrize("bad", [0, -3, D("1.5")])
+def test_format_roman_refuses(bad):
+    with pytest.raises(ValueError):
+        vf.format_roman(bad)
