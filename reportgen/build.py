@@ -261,6 +261,46 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
         return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
 
 
+_STOP = None  # in a worker: the parent's "stop" event
+
+
+def _worker_start(stop) -> None:
+    """Worker start. Ctrl-C reaches the whole process group, but a worker ignores it (a
+    KeyboardInterrupt inside WeasyPrint or an idle pool queue prints tracebacks): the parent
+    stops the build and ends its workers (`_stop_workers`)."""
+    import signal
+    global _STOP
+    _STOP = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _build_one_in_worker(project: Project, entry: Entry, *args) -> BuildResult:
+    if _STOP is not None and _STOP.is_set():  # queued before Ctrl-C: not started
+        return BuildResult(entry, "failed", error="đã dừng (Ctrl-C)")
+    return build_one(project, entry, *args)
+
+
+def _stop_workers(pool, stop) -> None:
+    """Ctrl-C (or an error) in a parallel build: no queued report starts, the running ones
+    are ended (each of their files is the previous one or the new complete one, as after a
+    kill; `_remove_temps` then removes the ended workers' temporary files)."""
+    stop.set()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(timeout=10)
+    pool.shutdown(wait=True)
+
+
+def _remove_temps(out: Path, entries: list[Entry], started: float) -> None:
+    """Temporary files of killed builds in the folders a build writes (never elsewhere)."""
+    for folder in dict.fromkeys([out] + [output_path(out, e, "x").parent for e in entries]):
+        if inside(out, folder):
+            remove_stale_temps(folder, started)
+
+
 def load_record(out: Path) -> dict:
     try:
         return json.loads((out / RECORD).read_text(encoding="utf-8"))
@@ -278,22 +318,30 @@ def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out:
     """Build several reports, serially or in worker processes; one failure stops nothing."""
     record = load_record(out)
     results: list[BuildResult] = []
+    started = time.time()
     if not check:  # temporary files of killed builds, in the folders this build writes
-        started = time.time()
-        for folder in dict.fromkeys([out] + [output_path(out, e, "x").parent for e in entries]):
-            if inside(out, folder):
-                remove_stale_temps(folder, started)
+        _remove_temps(out, entries, started)
     if jobs > 1 and len(entries) > 1:
         from concurrent.futures import ProcessPoolExecutor
         import multiprocessing as mp
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(build_one, project, e, formats, out, force, check, dict(record))
-                       for e in entries]
+        context = mp.get_context("fork")
+        stop = context.Event()  # set on Ctrl-C: queued reports are not started
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                   initializer=_worker_start, initargs=(stop,))
+        try:
+            futures = [pool.submit(_build_one_in_worker, project, e, formats, out, force, check,
+                                   dict(record)) for e in entries]
             for fut, e in zip(futures, entries):
                 res = fut.result()
                 results.append(res)
                 if progress:
                     progress(res)
+        except BaseException:
+            _stop_workers(pool, stop)
+            if not check:
+                _remove_temps(out, entries, started)
+            raise
+        pool.shutdown(wait=True)
         for res in results:
             if res.status == "built":
                 record[f"{res.entry.slug}/{res.entry.period.slug}"] = input_hash(project, res.entry, formats)

@@ -105,7 +105,8 @@ def plan_bars(report: Report) -> list[Bar]:
         if key == TARGETS_SECTION:
             continue
         for f in list(view.indicators.values()) + list(view.products.values()):
-            if f.plan_pct is not None and f.status != TARGET_STATUS:
+            # an implausible completion (a finding warns of it) would only flatten the others
+            if f.plan_pct is not None and f.status != TARGET_STATUS and 0 <= f.plan_pct <= 1000:
                 bars.append(Bar(figure_label(f), f.plan_pct))
     return bars
 

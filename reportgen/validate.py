@@ -5,7 +5,7 @@ RG201 parts do not add up to their total · RG202 stated growth disagrees with t
 RG203 stated plan completion disagrees · RG204 a count above its total · RG205 a `parts`
 entry that names no indicator, or the indicator itself · RG206 the same id twice in one file (a target in `phuong_huong` may reuse its result's id) · RG207 a stated count
 change disagrees · RG208 a section the layout does not know · RG301 implausible growth (warning)
-· RG302 negative quantity (warning).
+· RG302 negative value (warning) or count (error) · RG209 a plan that is not above zero.
 """
 from __future__ import annotations
 
@@ -85,8 +85,7 @@ def _check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iter
         base = at("sections", c.section, "counts", c.id)
         if c.value < 0:
             out.append(loaded.finding(base + ("value",), "RG302", f"số đếm âm ({c.value}): số đếm "
-                                      "không thể âm, kiểm tra lại (mức giảm ghi ở change)",
-                                      WARNING))
+                                      "không thể âm, kiểm tra lại (mức giảm ghi ở change)"))
         if c.total is not None and c.value > c.total:
             out.append(loaded.finding(base + ("value",), "RG204",
                                       f"{c.value} lớn hơn tổng {c.total}: viết value ≤ total "
@@ -144,6 +143,14 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
         out.append(loaded.finding(base + ("value",), "RG302",
                                   f"giá trị âm ({fmt(ind.value)}){unit}: kiểm tra lại (mức giảm so "
                                   "với cùng kỳ ghi ở growth, không ghi vào value)", WARNING))
+    if ind.plan is not None and ind.plan <= 0:
+        out.append(loaded.finding(base + ("plan",), "RG209",
+                                  f"kế hoạch {fmt(ind.plan)}{unit} phải lớn hơn 0: ghi giá trị kế hoạch, "
+                                  "hoặc dùng plan_growth nếu kế hoạch là tốc độ tăng"))
+    elif fig.plan_pct is not None and abs(fig.plan_pct) > IMPLAUSIBLE_GROWTH:
+        out.append(loaded.finding(base + ("plan_completion" if ind.plan_completion is not None else "plan",),
+                                  "RG301", f"tỷ lệ thực hiện kế hoạch {fmt(fig.plan_pct.quantize(Decimal('0.01')))}% "
+                                  "khó tin (trên 1000%): kiểm tra lại kế hoạch", WARNING))
     growth = fig.growth
     if growth is not None and abs(growth) > IMPLAUSIBLE_GROWTH:
         # at the stated growth, or at the value it was computed from

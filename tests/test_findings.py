@@ -255,13 +255,20 @@ CASES = {
     "RG301-stated": Case(
         "RG301", ("        growth: 10\n", "        growth: 1200\n"), ("growth: 1200", "1200"),
         ("1.200%",), severity=WARNING, extra={"RG202"}),
-    # RG302 negative value (warning)
+    # RG302 negative value (warning), negative count (error)
     "RG302-indicator": Case(
         "RG302", ("value: '5.300'", "value: '-5.300'"), ("value: '-5.300'", "'-5"),
         ("giá trị âm (âm 5.300) (triệu kWh)",), severity=WARNING),
     "RG302-count": Case(
         "RG302", ("        value: 5\n        total", "        value: -5\n        total"),
-        ("value: -5", "-5"), ("số đếm âm (-5)",), severity=WARNING, extra={"RG201"}),
+        ("value: -5", "-5"), ("số đếm âm (-5)",), extra={"RG201"}),
+    # RG209 a plan at or below zero
+    "RG209": Case(
+        "RG209", ("value: '5.300'", "value: '5.300'\n        plan: 0"), ("plan: 0", "0"),
+        ("phải lớn hơn 0", "plan_growth")),
+    "RG301-plan": Case(
+        "RG301", ("value: '5.300'", "value: '5.300'\n        plan: 5"), ("plan: 5", "5"),
+        ("106.000,00%", "trên 1000%"), severity=WARNING),
 }
 
 
