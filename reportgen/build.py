@@ -20,6 +20,7 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -294,6 +295,59 @@ def _stop_workers(pool, stop) -> None:
     pool.shutdown(wait=True)
 
 
+def _build_parallel(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
+                    force: bool, check: bool, jobs: int, progress, record: dict, started: float,
+                    interrupts: "_LostInterrupts") -> list[BuildResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+
+    context = mp.get_context("fork")
+    stop = context.Event()  # set on Ctrl-C: queued reports are not started
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
+                               initargs=(stop,))
+    results = []
+    try:
+        futures = [pool.submit(_build_one_in_worker, project, e, formats, out, force, check,
+                               dict(record)) for e in entries]
+        for fut in futures:
+            res = fut.result()
+            results.append(res)
+            if progress:
+                progress(res)
+            interrupts.check()
+    except BaseException:
+        _stop_workers(pool, stop)
+        if not check:
+            _remove_temps(out, entries, started)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+class _LostInterrupts:
+    """A Ctrl-C that Python cannot raise where it lands (in a finalizer or a C callback it is
+    printed as "Exception ignored … KeyboardInterrupt" and dropped) is kept instead, and the
+    build stops after the report it landed in."""
+
+    def __enter__(self) -> "_LostInterrupts":
+        self.hook, self.lost = sys.unraisablehook, False
+        sys.unraisablehook = self._keep
+        return self
+
+    def _keep(self, unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            self.lost = True
+        else:
+            self.hook(unraisable)
+
+    def __exit__(self, *exc) -> None:
+        sys.unraisablehook = self.hook
+
+    def check(self) -> None:
+        if self.lost:
+            raise KeyboardInterrupt
+
+
 def _remove_temps(out: Path, entries: list[Entry], started: float) -> None:
     """Temporary files of killed builds in the folders a build writes (never elsewhere)."""
     for folder in dict.fromkeys([out] + [output_path(out, e, "x").parent for e in entries]):
@@ -321,36 +375,20 @@ def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out:
     started = time.time()
     if not check:  # temporary files of killed builds, in the folders this build writes
         _remove_temps(out, entries, started)
-    if jobs > 1 and len(entries) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        import multiprocessing as mp
-        context = mp.get_context("fork")
-        stop = context.Event()  # set on Ctrl-C: queued reports are not started
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                   initializer=_worker_start, initargs=(stop,))
-        try:
-            futures = [pool.submit(_build_one_in_worker, project, e, formats, out, force, check,
-                                   dict(record)) for e in entries]
-            for fut, e in zip(futures, entries):
-                res = fut.result()
+    with _LostInterrupts() as interrupts:
+        if jobs > 1 and len(entries) > 1:
+            results = _build_parallel(project, entries, formats, out, force, check, jobs,
+                                      progress, record, started, interrupts)
+            for res in results:
+                if res.status == "built":
+                    record[f"{res.entry.slug}/{res.entry.period.slug}"] = input_hash(project, res.entry, formats)
+        else:
+            for e in entries:
+                res = build_one(project, e, formats, out, force, check, record)
                 results.append(res)
                 if progress:
                     progress(res)
-        except BaseException:
-            _stop_workers(pool, stop)
-            if not check:
-                _remove_temps(out, entries, started)
-            raise
-        pool.shutdown(wait=True)
-        for res in results:
-            if res.status == "built":
-                record[f"{res.entry.slug}/{res.entry.period.slug}"] = input_hash(project, res.entry, formats)
-    else:
-        for e in entries:
-            res = build_one(project, e, formats, out, force, check, record)
-            results.append(res)
-            if progress:
-                progress(res)
+                interrupts.check()
     if not check and any(r.status == "built" for r in results):
         save_record(out, record)
     return results

@@ -273,3 +273,32 @@ def test_two_builds_at_once_into_the_same_folder(tree):
     assert temps == []
     assert outputs == tree.new
     assert set(json.loads(outputs[RECORD])) == {f"{s}/2021" for s in PROVINCES}
+
+
+def test_a_ctrl_c_python_cannot_raise_stops_the_build_after_the_report(tree, tmp_path,
+                                                                       monkeypatch, capfd):
+    """Ctrl-C landing in a finalizer (WeasyPrint makes many) cannot be raised there: Python
+    would print "Exception ignored … KeyboardInterrupt" and go on. The build keeps it and
+    stops after that report instead."""
+    from reportgen import build as build_mod
+    from reportgen.build import BuildResult
+
+    class Finalizer:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    done = []
+
+    def fake_build_one(project, entry, *args):
+        done.append(entry.slug)
+        if len(done) == 1:
+            Finalizer()  # collected at once: the interrupt goes to sys.unraisablehook
+        return BuildResult(entry, "built")
+
+    monkeypatch.setattr(build_mod, "build_one", fake_build_one)
+    hook = sys.unraisablehook
+    with pytest.raises(KeyboardInterrupt):
+        build(tree.project, find_entries(tree.data), ("html",), tmp_path / "out")
+    assert done == ["ben-tre"]
+    assert "Exception ignored" not in capfd.readouterr().err
+    assert sys.unraisablehook is hook
