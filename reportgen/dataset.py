@@ -103,8 +103,16 @@ def parse_model(loaded: Loaded, model: type[BaseModel]) -> Optional[BaseModel]:
             loaded.findings.append(_schema_finding(loaded, model, err))
         return None
     extra = list(_check_values(parsed, (), loaded))
+    if isinstance(parsed, Province):
+        # a blank place or number suffix used to validate and then fail in report.html (RG504)
+        extra.extend(_blank_finding(loaded, (key,)) for key in PROVINCE_TEXTS
+                     if not getattr(parsed, key).strip())
     loaded.findings.extend(extra)
     return None if extra else parsed
+
+
+# province.yaml texts the report's frame cannot do without ('' or '  ' is RG124, as a blank)
+PROVINCE_TEXTS = ("name", "parent_agency", "agency", "place", "number_suffix")
 
 
 def _raw_at(data: Any, path: tuple) -> Any:

@@ -491,3 +491,25 @@ def test_negative_count_is_an_error_naming_the_data(fuzz_tree):
         assert [f.code for f in errors] == ["RG302"] and errors[0].file.endswith("2021.yaml")
     finally:
         fuzz_tree.restore(name)
+
+
+@pytest.mark.parametrize("old,new", [("place: Bắc Kạn", "place: ''"),
+                                     ("place: Bắc Kạn", "place: '  '"),
+                                     ("number_suffix: BC-SCT", "number_suffix: ''"),
+                                     ("name: Bắc Kạn", "name: ''"),
+                                     ("parent_agency: UBND TỈNH BẮC KẠN", "parent_agency: ''")])
+def test_blank_province_text_is_a_finding_not_a_template_error(fuzz_tree, old, new):
+    """Found by the long run (bench/fuzz_long.py, seed 2027): `place: ''` validated without a
+    finding, then the build failed in report.html (RG504, format_place_date). A blank text
+    the report's frame needs is RG124 at the data's line."""
+    from reportgen.commands import validate
+
+    name = "bac-kan/province.yaml"
+    fuzz_tree.write(name, _edited(fuzz_tree, name, old + "\n", new + "\n"))
+    try:
+        findings = validate(fuzz_tree.project(name), all_=True).findings
+        assert [(f.code, f.line) for f in findings] == [
+            ("RG124", fuzz_tree.original[name].decode("utf-8").split("\n").index(old) + 1)]
+        assert findings[0].file.endswith("province.yaml") and "còn trống" in findings[0].message
+    finally:
+        fuzz_tree.restore(name)
