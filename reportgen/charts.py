@@ -78,19 +78,17 @@ def history(province_dir: Optional[Path], period: Period) -> list[tuple[Period, 
     """The province's earlier periods of the same kind that load without error, oldest first.
 
     Files with errors are left out (their own validation reports them)."""
-    from .dataset import load_period
-    from .model import PERIOD_RE
+    from .dataset import find_entries, load_period
 
     out: list[tuple[Period, PeriodData]] = []
     if province_dir is None or not province_dir.is_dir():
         return out
-    for f in sorted(province_dir.glob("*.yaml")):
-        if not PERIOD_RE.match(f.stem):
+    # the same file discovery as everywhere else (exact, canonical period names only)
+    for entry in find_entries(province_dir.parent):
+        p = entry.period
+        if entry.slug != province_dir.name or p.half != period.half or p.year >= period.year:
             continue
-        p = Period.parse(f.stem)
-        if p.half != period.half or p.year >= period.year:
-            continue
-        data, loaded = load_period(f)
+        data, loaded = load_period(entry.path)
         if data is not None and loaded.ok:
             out.append((p, data))
     return sorted(out, key=lambda x: x[0].year)

@@ -163,23 +163,19 @@ def _refuse_undefined(fn):
     return wrapper
 
 
+def period_label(year: int, half: Optional[str]) -> str:
+    """'năm 2022', '6 tháng đầu năm 2023', '6 tháng cuối năm 2023'."""
+    return {"h1": f"6 tháng đầu năm {year}", "h2": f"6 tháng cuối năm {year}"}.get(half, f"năm {year}")
+
+
 def period_labels(report: Report) -> dict[str, str]:
-    """Wording of the period, the previous and the next one."""
+    """Wording of the period, the same period a year earlier, and the next period."""
     p = report.period
-    if p.half == "h1":
-        return {"period_label": f"6 tháng đầu năm {p.year}",
-                "next_label": f"6 tháng cuối năm {p.year}",
-                "prev_label": f"6 tháng đầu năm {p.year - 1}",
-                "same_base": f"cùng kỳ năm {p.year - 1}",
-                "plan_label": "kế hoạch năm"}
-    if p.half == "h2":
-        return {"period_label": f"6 tháng cuối năm {p.year}",
-                "next_label": f"năm {p.year + 1}",
-                "prev_label": f"6 tháng cuối năm {p.year - 1}",
-                "same_base": f"cùng kỳ năm {p.year - 1}",
-                "plan_label": "kế hoạch năm"}
-    return {"period_label": f"năm {p.year}", "next_label": f"năm {p.year + 1}",
-            "prev_label": f"năm {p.year - 1}", "same_base": f"cùng kỳ năm {p.year - 1}",
+    following = {"h1": (p.year, "h2")}.get(p.half, (p.year + 1, None))
+    return {"period_label": period_label(p.year, p.half),
+            "next_label": period_label(*following),
+            "prev_label": period_label(p.year - 1, p.half),
+            "same_base": f"cùng kỳ năm {p.year - 1}",
             "plan_label": "kế hoạch năm"}
 
 

@@ -398,39 +398,25 @@ def _insert_ordered_style_child(style_el, child) -> None:
 
 
 # ---------------------------------------------------------------- numbering
-_ABSTRACT_BULLET = """
+# one single-level list definition; bullet ("-") and decimal ("1.") differ only in these
+_ABSTRACT_NUM = """
 <w:abstractNum {ns} w:abstractNumId="{aid}">
-  <w:nsid w:val="52470001"/>
+  <w:nsid w:val="{nsid}"/>
   <w:multiLevelType w:val="singleLevel"/>
-  <w:tmpl w:val="52470001"/>
+  <w:tmpl w:val="{nsid}"/>
   <w:lvl w:ilvl="0">
     <w:start w:val="1"/>
-    <w:numFmt w:val="bullet"/>
-    <w:pStyle w:val="ListBullet"/>
+    <w:numFmt w:val="{fmt}"/>
+    <w:pStyle w:val="{style}"/>
     <w:suff w:val="space"/>
-    <w:lvlText w:val="-"/>
+    <w:lvlText w:val="{text}"/>
     <w:lvlJc w:val="left"/>
     <w:pPr><w:ind w:left="0" w:firstLine="720"/></w:pPr>
     <w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}" w:hint="default"/></w:rPr>
   </w:lvl>
 </w:abstractNum>"""
-
-_ABSTRACT_DECIMAL = """
-<w:abstractNum {ns} w:abstractNumId="{aid}">
-  <w:nsid w:val="52470002"/>
-  <w:multiLevelType w:val="singleLevel"/>
-  <w:tmpl w:val="52470002"/>
-  <w:lvl w:ilvl="0">
-    <w:start w:val="1"/>
-    <w:numFmt w:val="decimal"/>
-    <w:pStyle w:val="ListNumber"/>
-    <w:suff w:val="space"/>
-    <w:lvlText w:val="%1."/>
-    <w:lvlJc w:val="left"/>
-    <w:pPr><w:ind w:left="0" w:firstLine="720"/></w:pPr>
-    <w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}" w:hint="default"/></w:rPr>
-  </w:lvl>
-</w:abstractNum>"""
+_LIST_KINDS = ({"nsid": "52470001", "fmt": "bullet", "style": "ListBullet", "text": "-"},
+               {"nsid": "52470002", "fmt": "decimal", "style": "ListNumber", "text": "%1."})
 
 
 class _Numbering:
@@ -447,8 +433,8 @@ class _Numbering:
         nxt = max(ids, default=-1) + 1
         self.bullet_abstract, self.decimal_abstract = nxt, nxt + 1
         first_num = self.root.find(qn("w:num"))
-        for tpl, aid in ((_ABSTRACT_BULLET, nxt), (_ABSTRACT_DECIMAL, nxt + 1)):
-            el = parse_xml(tpl.format(ns=nsdecls("w"), aid=aid, font=FONT))
+        for aid, kind in enumerate(_LIST_KINDS, start=nxt):
+            el = parse_xml(_ABSTRACT_NUM.format(ns=nsdecls("w"), aid=aid, font=FONT, **kind))
             if first_num is not None:
                 first_num.addprevious(el)
             else:
