@@ -47,8 +47,8 @@ def main() -> None:
         args.provinces = 8
     os.chdir(ROOT)
 
-    from reportgen.build import build, make_document, render_formats
-    from reportgen.dataset import find_entries
+    from reportgen.build.pipeline import build, make_document, render_formats
+    from reportgen.data.dataset import find_entries
     from reportgen.project import Project
     from reportgen.writers import html as html_writer
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from reportgen.loader import load_yaml  # noqa: E402
+from reportgen.data.loader import load_yaml  # noqa: E402
 from reportgen.vnformat import format_number  # noqa: E402
 
 

@@ -118,7 +118,7 @@ def list_(ctx):
 def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
     """Dựng báo cáo PDF, DOCX, HTML vào output/."""
     import os
-    from .build import build as run, parse_formats
+    from .build.pipeline import build as run, parse_formats
     from .commands import period_option, select_entries
     from .errors import UsageError
 
@@ -175,9 +175,9 @@ def _summary(results) -> None:
 def new(ctx, province, year, period):
     """Tạo tệp số liệu kỳ mới từ kỳ trước (không bao giờ ghi đè tệp đã có)."""
     from .commands import period_option
-    from .dataset import check_period
+    from .data.dataset import check_period
     from .errors import display_path
-    from .scaffold import new_period
+    from .authoring.scaffold import new_period
 
     wanted = check_period(period_option(year, period))
     done = new_period(_project(ctx), province, wanted)
@@ -203,7 +203,7 @@ def new(ctx, province, year, period):
 def schema(out, check):
     """Ghi JSON Schema của tệp số liệu (period, province, layout) cho trình soạn thảo."""
     from .errors import display_path
-    from .schema import write_schemas
+    from .authoring.schema import write_schemas
 
     files = write_schemas(out, check=check)
     if check:
@@ -226,7 +226,7 @@ def preview(ctx, province, year, period, port):
     """Xem trước báo cáo HTML trên trình duyệt, tự tải lại khi sửa số liệu hay mẫu."""
     from .commands import period_option, select_entries
     from .errors import UsageError
-    from .preview import PreviewServer
+    from .authoring.preview import PreviewServer
 
     entries = select_entries(_project(ctx), province, period_option(year, period))
     if len(entries) != 1:
@@ -245,7 +245,7 @@ def preview(ctx, province, year, period, port):
 def _one_period(province, year, period):
     """The Period named by --year/--period (required) for a spreadsheet command."""
     from .commands import period_option
-    from .dataset import check_period, check_slug
+    from .data.dataset import check_period, check_slug
     from .errors import UsageError
 
     check_slug(province)
@@ -273,7 +273,7 @@ def export(ctx, province, year, period, xlsx, template_xlsx):
         raise UsageError("chọn một trong --xlsx TỆP (số liệu một kỳ) hoặc --template-xlsx TỆP "
                          "(biểu mẫu trống)")
     from .errors import display_path
-    from .spreadsheet import export_template, export_workbook
+    from .authoring.spreadsheet import export_template, export_workbook
 
     project = _project(ctx)
     if xlsx:
@@ -295,7 +295,7 @@ def export(ctx, province, year, period, xlsx, template_xlsx):
 def import_(ctx, book, province, year, period):
     """Nhập tệp Excel đã điền vào tệp số liệu YAML (giữ nguyên chú thích và phần khác)."""
     from .errors import display_path
-    from .spreadsheet import import_workbook
+    from .authoring.spreadsheet import import_workbook
 
     result = import_workbook(_project(ctx), book, province, _one_period(province, year, period))
     for w in result.warnings:

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_report
+from .data.dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_report
 from .errors import ERROR, WARNING, DataError, Finding, UsageError, display_path
-from .layout import load_layout
+from .data.layout import load_layout
 from .project import Project
 
 

@@ -30,7 +30,7 @@ parts:
         title: Công tác quản lý nhà nước
 """
 
-# Every rule of reportgen.validate has something to check here, and nothing is wrong:
+# Every rule of reportgen.data.validate has something to check here, and nothing is wrong:
 # 1.100 / 1.000 = +10 % and 110 % of plan; 5.300 / 5.000 = +6 %; 22,003 + 12,407 = 34,410; 115 + 5 = 120 hồ sơ,
 # +20 % on 100.
 VALID_PERIOD = """\

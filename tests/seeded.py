@@ -9,11 +9,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.build import make_document, render_formats
-from reportgen.dataset import find_entries
-from reportgen.document import Document
+from reportgen.build.pipeline import make_document, render_formats
+from reportgen.data.dataset import find_entries
+from reportgen.document.types import Document
 from reportgen.project import Project
-from reportgen.seeds import manifests
+from seeds import manifests
 
 ROOT = Path(__file__).resolve().parent.parent
 

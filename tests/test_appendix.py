@@ -15,13 +15,13 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from reportgen.appendix import frame, rows
-from reportgen.dataset import find_entries
+from reportgen.render.appendix import frame, rows
+from reportgen.data.dataset import find_entries
 from reportgen.commands import load_checked
-from reportgen.document import Image, PageBreak, Paragraph, Table, inline_text
+from reportgen.document.types import Image, PageBreak, Paragraph, Table, inline_text
 from reportgen.errors import TemplateError
-from reportgen.layout import load_layout
-from reportgen.reader import read
+from reportgen.data.layout import load_layout
+from reportgen.document.reader import read
 from seeded import normalise, seeded_reports
 
 HEADER = ["STT", "Chỉ tiêu", "Đơn vị tính"]

@@ -17,9 +17,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from reportgen.build import make_document, render_formats
+from reportgen.build.pipeline import make_document, render_formats
 from reportgen.commands import load_checked
-from reportgen.dataset import find_entries
+from reportgen.data.dataset import find_entries
 from reportgen.errors import DataError, TemplateError
 from reportgen.project import Project
 from seeded import ROOT, normalise, pdf_pages_text

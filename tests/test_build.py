@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import build as build_mod
-from reportgen.build import build, output_path
-from reportgen.dataset import find_entries
+from reportgen.build import pipeline as build_mod
+from reportgen.build.pipeline import build, output_path
+from reportgen.data.dataset import find_entries
 from reportgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent

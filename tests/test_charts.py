@@ -17,11 +17,11 @@ from docx.shared import Mm
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from reportgen import charts
-from reportgen.build import make_document, render_formats
+from reportgen.render import charts
+from reportgen.build.pipeline import make_document, render_formats
 from reportgen.commands import load_checked
-from reportgen.dataset import find_entries
-from reportgen.document import Image, inline_text
+from reportgen.data.dataset import find_entries
+from reportgen.document.types import Image, inline_text
 from reportgen.errors import TemplateError
 from reportgen.project import Project
 from seeded import ROOT, seeded_reports
@@ -223,7 +223,7 @@ def test_docx_picture_with_caption(reports):
 
 def test_documents_without_chart_draw_nothing():
     from reportgen.writers import writer
-    from reportgen.document import Document, Meta
+    from reportgen.document.types import Document, Meta
     meta = Meta("P", "A", "Số: 01", "N", "M", "X, ngày", "BÁO CÁO", ("s",))
     doc = Document(meta, (Image("plan_completion"),))  # not drawn by a build: left out
     assert "<figure" not in writer("html")(doc).decode()

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from reportgen.document import (
+from reportgen.document.types import (
     Cell,
     Document,
     Emph,

@@ -14,7 +14,7 @@ from typing import Optional
 
 import pytest
 
-from reportgen import loader
+from reportgen.data import loader
 from reportgen.errors import ERROR, WARNING
 from reportgen.vnformat import NumberFormatError, parse_number
 
@@ -466,7 +466,7 @@ def test_rg110_not_for_quoted_or_unambiguous(tree):
                          f"value: {value}\n        same_period: {value}")
         tree.write(text)
         assert tree.findings() == [], value
-        from reportgen.dataset import load_report
+        from reportgen.data.dataset import load_report
         rep = load_report(tree.data, tree.slug, "2022").report
         assert str(rep.figures["san_luong_dien"].value) == expect
 
@@ -523,7 +523,7 @@ def test_decomposed_status_is_accepted(tree):
     assert nfd != "ước đạt"
     tree.write(tree.edit(tree.period_text, "status: ước đạt", f"status: '{nfd}'"))
     assert tree.findings() == []
-    from reportgen.dataset import load_report
+    from reportgen.data.dataset import load_report
     rep = load_report(tree.data, tree.slug, "2022").report
     assert rep.figures["gtsx"].status == "ước đạt"
 
@@ -535,7 +535,7 @@ def test_decomposed_key_is_the_composed_key(tree):
     text = tree.edit(tree.period_text, "      san_luong_dien:", f"      {decomposed}:")
     tree.write(text)
     assert tree.findings() == []
-    from reportgen.dataset import load_report
+    from reportgen.data.dataset import load_report
     assert composed in load_report(tree.data, tree.slug, "2022").report.figures
 
     text = tree.edit(text, "      gtsx:\n", f"      {composed}:\n        label: Sản lượng\n      gtsx:\n")
@@ -549,5 +549,5 @@ def test_decomposed_key_is_the_composed_key(tree):
 def test_decomposed_province_name_is_composed(tree):
     tree.write(province=tree.edit(tree.province_text, "name: Tỉnh Mẫu",
                                   "name: " + unicodedata.normalize("NFD", "Tỉnh Mẫu")))
-    from reportgen.dataset import load_report
+    from reportgen.data.dataset import load_report
     assert load_report(tree.data, tree.slug, "2022").report.province.name == "Tỉnh Mẫu"

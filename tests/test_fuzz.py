@@ -96,7 +96,7 @@ class FuzzTree:
 
 
 def _load_plain(path: Path) -> Any:
-    from reportgen.loader import load_yaml
+    from reportgen.data.loader import load_yaml
     loaded = load_yaml(path)
     assert loaded.ok, loaded.findings
     return loaded.data
@@ -333,7 +333,7 @@ def check_example(tree: FuzzTree, name: str, content: bytes,
     """Write the mutated file, validate (library and CLI), render when clean; restore."""
     from click.testing import CliRunner
 
-    from reportgen.build import make_document
+    from reportgen.build.pipeline import make_document
     from reportgen.cli import main
     from reportgen.commands import select_entries, validate
     from reportgen.writers import writer
@@ -466,7 +466,7 @@ def test_huge_plan_completion_warns_and_still_renders(fuzz_tree):
                       "        plan: '0,000001'\n        growth: '13,39'\n")
     fuzz_tree.write(name, content)
     try:
-        from reportgen.build import make_document
+        from reportgen.build.pipeline import make_document
         from reportgen.commands import select_entries, validate
         project = fuzz_tree.project(name)
         summary = validate(project, all_=True)

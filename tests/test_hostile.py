@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import build_one, make_document, render_formats
-from reportgen.dataset import find_entries
+from reportgen.build.pipeline import build_one, make_document, render_formats
+from reportgen.data.dataset import find_entries
 from reportgen.errors import TemplateError, WriteError
 from reportgen.project import Project
-from reportgen.reader import read
+from reportgen.document.reader import read
 from reportgen.writers import pdf as pdf_writer
 
 ROOT = Path(__file__).resolve().parent.parent

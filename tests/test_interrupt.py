@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import RECORD, build, remove_stale_temps
-from reportgen.dataset import find_entries
+from reportgen.build.pipeline import RECORD, build, remove_stale_temps
+from reportgen.data.dataset import find_entries
 from reportgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,8 +280,8 @@ def test_a_ctrl_c_python_cannot_raise_stops_the_build_after_the_report(tree, tmp
     """Ctrl-C landing in a finalizer (WeasyPrint makes many) cannot be raised there: Python
     would print "Exception ignored … KeyboardInterrupt" and go on. The build keeps it and
     stops after that report instead."""
-    from reportgen import build as build_mod
-    from reportgen.build import BuildResult
+    from reportgen.build import pipeline as build_mod
+    from reportgen.build.pipeline import BuildResult
 
     class Finalizer:
         def __del__(self):

@@ -1,4 +1,4 @@
-"""reportgen.loader: plain data with line marks, and findings instead of exceptions."""
+"""reportgen.data.loader: plain data with line marks, and findings instead of exceptions."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen import loader
-from reportgen.dataset import parse_model
+from reportgen.data import loader
+from reportgen.data.dataset import parse_model
 from reportgen.errors import DataError, Finding
-from reportgen.loader import load_yaml, number_problem
-from reportgen.model import PeriodData
+from reportgen.data.loader import load_yaml, number_problem
+from reportgen.data.model import PeriodData
 
 
 def load(tmp_path, content, name="t.yaml"):

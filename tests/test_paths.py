@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen import commands
-from reportgen.build import output_path
+from reportgen.build.pipeline import output_path
 from reportgen.cli import main
 from reportgen.commands import validate
-from reportgen.dataset import find_entries
+from reportgen.data.dataset import find_entries
 from reportgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.dataset import find_entries
-from reportgen.preview import PreviewServer, inject
+from reportgen.data.dataset import find_entries
+from reportgen.authoring.preview import PreviewServer, inject
 from reportgen.project import Project
 from seeded import ROOT
 
@@ -75,7 +75,7 @@ def test_serves_report_with_reload_script_only_in_preview(server, tree):
     assert f'var version = "{version}";' in page and 'fetch("/version"' in page
     assert page.rstrip().endswith("</html>") and page.count("<script>") == 1
     # the built HTML file has no script: the preview injects it
-    from reportgen.build import make_document, render_formats
+    from reportgen.build.pipeline import make_document, render_formats
     built = render_formats(tree, make_document(tree, server.entry), ("html",))["html"].decode()
     assert "<script>" not in built
     assert page == inject(built, version)

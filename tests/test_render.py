@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.build import make_document, output_path, render_formats
-from reportgen.dataset import Entry, find_entries
+from reportgen.build.pipeline import make_document, output_path, render_formats
+from reportgen.data.dataset import Entry, find_entries
 from reportgen.errors import TemplateError
 from reportgen.project import Project
 from seeded import ROOT, normalise, seeded_reports
@@ -111,7 +111,7 @@ def test_generated_sentence(rendered):
 
 
 def test_output_layout_matches_issue():
-    e = Entry("bac-kan", __import__("reportgen.model", fromlist=["Period"]).Period.parse("2022"),
+    e = Entry("bac-kan", __import__("reportgen.data.model", fromlist=["Period"]).Period.parse("2022"),
               Path("x"))
     assert output_path(Path("output"), e, "pdf") == Path("output/bac-kan/2022/bao-cao-bac-kan-2022.pdf")
 

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 
 from reportgen.cli import main
 from reportgen.commands import load_checked
-from reportgen.dataset import find_entries, load_report
-from reportgen.loader import load_yaml
-from reportgen.model import Period
+from reportgen.data.dataset import find_entries, load_report
+from reportgen.data.loader import load_yaml
+from reportgen.data.model import Period
 from reportgen.project import Project
-from reportgen.scaffold import ScaffoldError, new_period, yaml_str
+from reportgen.authoring.scaffold import ScaffoldError, new_period, yaml_str
 from seeded import ROOT
 
 TARGETS = """\
@@ -178,7 +178,7 @@ def test_never_overwrites(tree):
 
 def test_never_overwrites_even_in_a_race(tree, monkeypatch):
     """The file appearing between the check and the write is not replaced (link, not rename)."""
-    import reportgen.scaffold as scaffold
+    import reportgen.authoring.scaffold as scaffold
     target = tree / "data" / "bac-kan" / "2023.yaml"
     real = scaffold._last_file
 

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
-from reportgen.loader import load_yaml
-from reportgen.schema import KINDS, file_name, render, write_schemas
+from reportgen.data.loader import load_yaml
+from reportgen.authoring.schema import KINDS, file_name, render, write_schemas
 from reportgen.vnformat import NumberFormatError, parse_number
 from seeded import ROOT
 

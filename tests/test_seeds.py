@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from reportgen.commands import validate
-from reportgen.figures import Report
+from reportgen.data.figures import Report
 from reportgen.project import Project
-from reportgen.seeds import Manifest, SeedError, SeedFigure, expected, load_manifest, manifests
+from seeds import Manifest, SeedError, SeedFigure, expected, load_manifest, manifests
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

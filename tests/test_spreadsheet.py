@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
-from reportgen.dataset import find_entries
+from reportgen.data.dataset import find_entries
 from reportgen.errors import DataError
-from reportgen.model import Period
+from reportgen.data.model import Period
 from reportgen.project import Project
-from reportgen.spreadsheet import (HEADERS, INFO_SHEET, SHEET, SpreadsheetError, export_template,
+from reportgen.authoring.spreadsheet import (HEADERS, INFO_SHEET, SHEET, SpreadsheetError, export_template,
                                    export_workbook, import_workbook, read_number)
 from seeded import ROOT
 

@@ -1,7 +1,8 @@
 """Writers: one module per format, each exporting `render(doc, **options) -> bytes`.
 
-A writer walks the `Document` and nothing else; it never knows about indicators. Modules
-are imported lazily so that WeasyPrint is loaded only when a PDF is written.
+Stage 4. A writer walks the `Document` and nothing else; it never knows about indicators. It
+may import the base modules and `reportgen.document`; never data, render, build, authoring or
+the CLI. Modules are imported lazily so that WeasyPrint is loaded only when a PDF is written.
 """
 from __future__ import annotations
 

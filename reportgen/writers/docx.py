@@ -33,7 +33,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 from docx.table import _Cell
 
-from ..document import (
+from ..document.types import (
     Cell,
     Document,
     Emph,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..document import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
+from ..document.types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
                         Meta, PageBreak, Paragraph, Strong, Table, Text)
 
 

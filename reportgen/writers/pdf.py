@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..document import Document
+from ..document.types import Document
 from ..errors import WriteError
 from . import html as html_writer
 

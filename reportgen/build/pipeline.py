@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import __version__
-from .commands import load_checked
-from .dataset import Entry
-from .document import Document
-from .errors import DataError, ReportgenError, UsageError, WriteError
-from .layout import layout_path, load_layout
-from .project import Project
-from .writers import FORMATS
+from .. import __version__
+from ..commands import load_checked
+from ..data.dataset import Entry
+from ..document.types import Document
+from ..errors import DataError, ReportgenError, UsageError, WriteError
+from ..data.layout import layout_path, load_layout
+from ..project import Project
+from ..writers import FORMATS
 
 STYLESHEET = Path("style") / "print.css"
 RECORD = ".reportgen-build.json"
@@ -175,9 +175,9 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
 
 def make_document(project: Project, entry: Entry) -> Document:
     """Everything up to the typed document; raises DataError/TemplateError for bad input."""
-    from .charts import fill_images
-    from .reader import read
-    from .templating import render_html
+    from ..render.charts import fill_images
+    from ..document.reader import read
+    from ..render.templating import render_html
 
     result = load_checked(project, entry)
     if not result.ok:
@@ -203,7 +203,7 @@ def source_date() -> Optional[dt.date]:
 
 
 def render_formats(project: Project, doc: Document, formats: Iterable[str]) -> dict[str, bytes]:
-    from .writers import writer
+    from ..writers import writer
 
     css = (project.templates / STYLESHEET).read_text(encoding="utf-8")
     return {fmt: writer(fmt)(doc, css=css, assets=[project.templates]) for fmt in formats}

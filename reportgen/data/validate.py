@@ -13,7 +13,7 @@ import difflib
 from decimal import Decimal, localcontext
 from typing import Iterable, Optional
 
-from .errors import ERROR, WARNING, Finding, display_path
+from ..errors import ERROR, WARNING, Finding, display_path
 from .figures import Figure, Report
 from .loader import Loaded
 from .model import TARGETS_SECTION
@@ -28,7 +28,7 @@ def tolerance(stated: Decimal) -> Decimal:
 
 
 def fmt(x: Decimal) -> str:
-    from .vnformat import format_number
+    from ..vnformat import format_number
     return format_number(x)
 
 

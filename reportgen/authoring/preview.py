@@ -25,9 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Optional
 
-from .dataset import Entry
-from .errors import ReportgenError
-from .project import Project
+from ..data.dataset import Entry
+from ..errors import ReportgenError
+from ..project import Project
 
 HOST = "127.0.0.1"
 POLL_SECONDS = 0.25  # file watcher
@@ -116,7 +116,7 @@ class PreviewServer:
 
     def watched_files(self) -> list[Path]:
         """Every file the report depends on (missing ones too: creating one is a change)."""
-        from .build import input_files
+        from ..build.pipeline import input_files
         files = list(input_files(self.project, self.entry))
         pdir = self.project.data / self.entry.slug
         if pdir.is_dir():  # a new file in the province folder (layout.yaml, templates/…)
@@ -171,7 +171,7 @@ class PreviewServer:
             return data
 
     def _render(self) -> tuple[str, bool]:
-        from .build import make_document, render_formats
+        from ..build.pipeline import make_document, render_formats
         what = f"{self.entry.slug} {self.entry.period.slug}"
         lead = "Sửa các chỗ dưới đây; trang tự tải lại khi tệp thay đổi."
         try:

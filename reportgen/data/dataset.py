@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ERROR, Finding, UsageError, display_path
+from ..errors import ERROR, Finding, UsageError, display_path
 from .figures import Report, build_report
 from .loader import Loaded, load_yaml, number_message, number_problem
 from .model import PERIOD_RE, SLUG_RE, Period, PeriodData, Province

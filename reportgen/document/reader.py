@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Optional
 
-from .document import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
+from .types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
                        Meta, PageBreak, Paragraph, Row, Strong, Table, Text)
-from .errors import TemplateError
+from ..errors import TemplateError
 
 ALLOWED: dict[str, set[str]] = {
     "header": set(), "footer": set(), "section": {"data-key"},
@@ -217,7 +217,7 @@ def _trim(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 
 def _text(el: _El, source: str) -> str:
-    from .document import inline_text
+    from .types import inline_text
     return inline_text(_inlines(el, source))
 
 

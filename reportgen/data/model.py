@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from .vnformat import NumberFormatError, parse_number
+from ..vnformat import NumberFormatError, parse_number
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(-(?P<half>h1|h2))?$")

@@ -34,11 +34,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from .dataset import PROVINCE_FILE, check_slug, find_entries, load_period
-from .errors import ReportgenError, display_path
-from .model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
-from .project import Project
-from .vnformat import format_number
+from ..data.dataset import PROVINCE_FILE, check_slug, find_entries, load_period
+from ..errors import ReportgenError, display_path
+from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
+from ..project import Project
+from ..vnformat import format_number
 
 TARGET_STATUS = "phấn đấu đạt"
 RECIPIENTS = ["Bộ Công Thương (b/c)", "TT Tỉnh ủy, TT HĐND tỉnh (b/c)", "UBND tỉnh (b/c)",
@@ -371,7 +371,7 @@ def _read(path: Path) -> PeriodData:
 def new_period(project: Project, slug: str, period: Period,
                schema_dir: Optional[Path] = None) -> Scaffolded:
     """Create ``data/<slug>/<period>.yaml`` (and ``province.yaml`` for a new province)."""
-    from .layout import load_layout
+    from ..data.layout import load_layout
     from .schema import modeline
 
     check_slug(slug)

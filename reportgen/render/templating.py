@@ -17,11 +17,11 @@ from typing import Any, Optional
 import jinja2
 from jinja2 import pass_context
 
-from . import vnformat
-from .errors import TemplateError, display_path
-from .figures import Report
-from .layout import Layout
-from .reader import check_fragment
+from .. import vnformat
+from ..errors import TemplateError, display_path
+from ..data.figures import Report
+from ..data.layout import Layout
+from ..document.reader import check_fragment
 
 REPORT_TEMPLATE = "report.html"
 
@@ -342,7 +342,7 @@ def _unknown_name(msg: str) -> Optional[str]:
     if "No filter named" in msg:
         bad = msg.split("'")[1] if "'" in msg else msg
         import difflib
-        from .vnformat import FILTERS
+        from ..vnformat import FILTERS
         names = list(FILTERS) + list(HELPERS) + list(jinja2.filters.FILTERS)
         near = difflib.get_close_matches(bad, names, n=1)
         hint = f": ý bạn là '{near[0]}'?" if near else ": xem danh sách bộ lọc trong docs/filters.md"

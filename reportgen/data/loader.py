@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import ERROR, Finding, display_path
+from ..errors import ERROR, Finding, display_path
 
 MAX_BYTES = 5 * 1024 * 1024  # data files are a few kB; refuse anything absurd
 MAX_NODES = 50_000  # after alias expansion (a report has a few thousand)

@@ -28,9 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from .figures import Figure, Report
-from .model import TARGETS_SECTION, Period, PeriodData
-from .vnformat import format_number, format_percent
+from ..data.figures import Figure, Report
+from ..data.model import TARGETS_SECTION, Period, PeriodData
+from ..vnformat import format_number, format_percent
 
 NAMES = ("plan_completion", "trend")
 PNG_DPI = 200  # the DOCX picture: sharp when printed at its width
@@ -78,7 +78,7 @@ def history(province_dir: Optional[Path], period: Period) -> list[tuple[Period, 
     """The province's earlier periods of the same kind that load without error, oldest first.
 
     Files with errors are left out (their own validation reports them)."""
-    from .dataset import find_entries, load_period
+    from ..data.dataset import find_entries, load_period
 
     out: list[tuple[Period, PeriodData]] = []
     if province_dir is None or not province_dir.is_dir():
@@ -280,7 +280,7 @@ def fill_images(doc, report: Report, province_dir: Optional[Path]):
     """The Document with every requested chart drawn (SVG and PNG filled in)."""
     import dataclasses
 
-    from .document import Image
+    from ..document.types import Image
 
     if not doc.images:
         return doc

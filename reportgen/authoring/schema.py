@@ -24,8 +24,8 @@ SCHEMA_DIR = Path("schema")
 
 
 def _models() -> dict[str, tuple[type[BaseModel], str, str]]:
-    from .layout import Layout
-    from .model import PeriodData, Province
+    from ..data.layout import Layout
+    from ..data.model import PeriodData, Province
 
     return {
         "period": (PeriodData, "Số liệu một kỳ báo cáo (data/<tỉnh>/<kỳ>.yaml)",
@@ -130,7 +130,7 @@ def render(kind: str) -> bytes:
 def write_schemas(out: Path = SCHEMA_DIR, check: bool = False) -> list[Path]:
     """Write every schema under `out`; with `check`, write nothing and return the files that
     are missing or differ."""
-    from .build import atomic_write
+    from ..build.pipeline import atomic_write
 
     changed = []
     for kind in KINDS:

@@ -11,7 +11,7 @@ from typing import Optional
 
 from pydantic import Field, PrivateAttr
 
-from .errors import DataError, display_path
+from ..errors import DataError, display_path
 from .loader import load_yaml
 from .model import Strict
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
-from .figures import CountFigure, Figure, Report
-from .layout import Layout
-from .model import TARGETS_SECTION
-from .vnformat import format_number, format_roman
+from ..data.figures import CountFigure, Figure, Report
+from ..data.layout import Layout
+from ..data.model import TARGETS_SECTION
+from ..vnformat import format_number, format_roman
 
 HUNDRED = Decimal(100)
 TARGET_STATUS = "phấn đấu đạt"

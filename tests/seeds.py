@@ -26,12 +26,12 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .dataset import load_report, parse_model
-from .errors import DataError
-from .figures import Report
-from .loader import load_yaml
-from .model import Count, Indicator
-from .vnformat import format_change, format_count, format_number, format_percent, format_value
+from reportgen.data.dataset import load_report, parse_model
+from reportgen.errors import DataError
+from reportgen.data.figures import Report
+from reportgen.data.loader import load_yaml
+from reportgen.data.model import Count, Indicator
+from reportgen.vnformat import format_change, format_count, format_number, format_percent, format_value
 
 Kind = Literal["value", "number", "percent", "change", "ratio", "excess", "count", "diff"]
 HUNDRED = Decimal(100)
@@ -123,7 +123,7 @@ def resolve(report: Report, path: str) -> Any:
     """Walk a dotted path through `report.data` (fields and dict keys).
 
     A name that is not a stored field of an indicator or count is looked up on its derived
-    figure (`reportgen.figures`), e.g. `counts.nhiem_vu_cchc.share_pct`.
+    figure (`reportgen.data.figures`), e.g. `counts.nhiem_vu_cchc.share_pct`.
     """
     parts = path.split(".")
     obj: Any = report.data

@@ -32,9 +32,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import ERROR, ReportgenError, UsageError, display_path
-from .model import Period
-from .vnformat import NumberFormatError, format_number, parse_number
+from ..errors import ERROR, ReportgenError, UsageError, display_path
+from ..data.model import Period
+from ..vnformat import NumberFormatError, format_number, parse_number
 
 SHEET = "Chỉ tiêu"
 INFO_SHEET = "Thông tin"
@@ -276,9 +276,9 @@ def workbook_bytes(slug: str, period: Optional[Period], data, layout_keys: list[
 
 def _load_data(project, slug: str, period: Period):
     """The period file as ruamel.yaml loads it (blanks allowed; broken YAML refused)."""
-    from .dataset import period_path
-    from .loader import load_yaml
-    from .errors import DataError
+    from ..data.dataset import period_path
+    from ..data.loader import load_yaml
+    from ..errors import DataError
 
     path = period_path(project.data, slug, period)
     if not path.exists():
@@ -297,19 +297,19 @@ def _document(data) -> tuple[Optional[int], Optional[dt.date]]:
 
 
 def _province_name(project, slug: str) -> str:
-    from .dataset import load_province
+    from ..data.dataset import load_province
     province, _, _ = load_province(project.data, slug)
     return province.name if province else slug
 
 
 def _layout_keys(project, slug: str) -> list[str]:
-    from .layout import load_layout
+    from ..data.layout import load_layout
     return load_layout(project.templates, project.data / slug).section_keys
 
 
 def export_workbook(project, slug: str, period: Period, out: Path) -> int:
     """Write the indicator table of one period to `out`; returns the number of rows."""
-    from .build import atomic_write
+    from ..build.pipeline import atomic_write
 
     data = _load_data(project, slug, period)
     number, date = _document(data)
@@ -326,8 +326,8 @@ def export_workbook(project, slug: str, period: Period, out: Path) -> int:
 def export_template(project, slug: str, period: Optional[Period], out: Path) -> int:
     """Write a blank workbook with the province's indicator list (from `period`, else its
     latest period file) for staff to fill in; returns the number of rows."""
-    from .build import atomic_write
-    from .dataset import check_slug, find_entries
+    from ..build.pipeline import atomic_write
+    from ..data.dataset import check_slug, find_entries
 
     check_slug(slug)
     if period is None:
@@ -559,9 +559,9 @@ def apply_rows(doc, rows: list[RowData]) -> list[str]:
 def import_workbook(project, book: Path, slug: str, period: Period) -> ImportResult:
     """Read `book` into data/<slug>/<period>.yaml. Raises SpreadsheetError (cells), DataError
     (the result would not validate) or UsageError; the data file is then left untouched."""
-    from .build import atomic_write
-    from .dataset import check_slug, load_report, period_path
-    from .errors import DataError, Finding
+    from ..build.pipeline import atomic_write
+    from ..data.dataset import check_slug, load_report, period_path
+    from ..errors import DataError, Finding
 
     check_slug(slug)
     if not (project.data / slug).is_dir():
