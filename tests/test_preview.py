@@ -84,6 +84,36 @@ def test_serves_report_with_reload_script_only_in_preview(server, tree):
         get(server.url + "../etc/passwd")
 
 
+def raw_get(server, host, path="/"):
+    """A GET with the Host header a browser would send for another site's name."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=30)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def test_only_loopback_host_names_are_answered(server):
+    """DNS rebinding: evil.example resolved to 127.0.0.1 must not read the report."""
+    port = server.httpd.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        status, body = raw_get(server, host)
+        assert status == 200 and "1.586,397 tỷ đồng" in body, host
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}",
+                 f"localhost.evil.example:{port}", f"127.0.0.1:{port + 1}", "127.0.0.1", "",
+                 None):
+        for path in ("/", "/version"):
+            status, body = raw_get(server, host, path)
+            assert status == 403, (host, path)
+            assert "1.586,397" not in body and "chỉ trả lời địa chỉ http://127.0.0.1" in body
+
+
 def test_version_changes_and_page_follows_files(server, tree):
     v1 = get(server.url + "version")
     touch_append(tree.templates / "sections" / "thuong_mai.html", f"\n<p>{NEW_TEXT}</p>\n")

@@ -70,6 +70,26 @@ pre {{ white-space: pre-wrap; background: #fff4f4; border: 1px solid #e0b4b4; pa
 """
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+REFUSED_HOST = ("Từ chối: bản xem trước chỉ trả lời địa chỉ http://127.0.0.1 hoặc "
+                "http://localhost trên máy này.\n")
+
+
+def host_allowed(host: Optional[str], port: int) -> bool:
+    """Whether a request's Host header names this machine's loopback at our port."""
+    if not host:
+        return False
+    host = host.strip().lower()
+    name, sep, given = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not sep:
+        name, given = host, ""
+    if name.endswith("."):
+        name = name[:-1]
+    if name not in LOOPBACK_NAMES:
+        return False
+    return given == "" and port == 80 or given == str(port)
+
+
 def inject(page: str, version: str) -> str:
     """The page with the reload script before ``</body>``."""
     script = _SCRIPT % (version, PAGE_POLL_MS, PAGE_POLL_MS)
@@ -190,6 +210,11 @@ class PreviewServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
+                if not host_allowed(self.headers.get("Host"), server.httpd.server_address[1]):
+                    # DNS rebinding: a page of another site, its name pointed at 127.0.0.1,
+                    # would otherwise read the report
+                    self._send(403, "text/plain; charset=utf-8", REFUSED_HOST.encode())
+                    return
                 path = self.path.split("?", 1)[0]
                 if path == "/version":
                     self._send(200, "text/plain; charset=utf-8", server.version.encode())
