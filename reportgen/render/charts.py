@@ -1,28 +1,29 @@
-"""Charts drawn from a Report with matplotlib: SVG (vector, for HTML and PDF) and PNG (DOCX).
+"""Charts drawn from a Report: one drawing each (`reportgen.drawing`), written as SVG (vector,
+for HTML and PDF) and PNG (DOCX).
 
 A template asks for a chart by name with ``{{ chart('plan_completion', caption) }}``, which
-emits ``<figure data-chart="plan_completion">`` when the chart has data and nothing
+emits ``<figure data-chart="plan_completion">`` when the chart is worth drawing and nothing
 otherwise; the build then draws every requested chart (`fill_images`) so writers only get
-pictures. Charts:
+pictures. Charts, and when each is drawn (docs/templates.md, "Charts"):
 
 ``plan_completion``
     Plan completion (TH/KH, %) of each main indicator and product as horizontal bars against
-    a 100% line. Needs at least two figures with a plan completion.
+    the plan line: 100% of the plan, or for a first-half-year report the half-year pace (50%
+    of the annual plan). A bar at or past the line is "met". Drawn when at least
+    `MIN_BARS` figures have a plan completion and they differ by at least `MIN_SPREAD`
+    points: two bars, or bars that all say the same, are better read in the text.
 ``trend``
     Production value, retail sales and trade over the province's periods (the files
     ``data/<slug>/<period>.yaml`` of the same kind: years, or the same half year), one panel
     each. A panel needs the figure in at least three periods, in the same unit.
 
-Reproducible bytes: the SVG has its text as paths (``svg.fonttype = 'path'``: no font
-needed to show it, and no font the PDF must embed), a fixed ``svg.hashsalt`` and no date;
-the PNG has no software stamp. Text is set in Liberation Serif / Tinos (Times metrics);
-axis numbers are written the Vietnamese way through `vnformat`. matplotlib is imported
-only when a chart is drawn.
+Drawing is plain Python (no matplotlib): the SVG keeps its text as text in the report's
+font family (the PDF embeds the body font it already has), the PNG is drawn by Pillow with
+the same font file, both from the same items, with no date: identical input gives identical
+bytes. Axis numbers are written the Vietnamese way through `vnformat`.
 """
 from __future__ import annotations
 
-import io
-import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,11 +32,13 @@ from typing import Optional
 from ..data.figures import Figure, Report
 from ..data.model import TARGETS_SECTION, Period, PeriodData
 from ..vnformat import format_number, format_percent
+from .drawing import Drawing, Line, Rect, Text, text_width, to_png, to_svg, wrap
 
 NAMES = ("plan_completion", "trend")
 PNG_DPI = 200  # the DOCX picture: sharp when printed at its width
-FONT_SERIF = ["Liberation Serif", "Tinos", "Times New Roman", "DejaVu Serif"]
-FONT_SIZE = 10
+FONT_SIZE = 10  # points, at the chart's printed width
+MIN_BARS = 3      # plan_completion: fewer bars say nothing a sentence does not
+MIN_SPREAD = Decimal(5)  # percentage points between the lowest and highest bar
 TARGET_STATUS = "phấn đấu đạt"
 
 # trend panels: (title, candidate indicator ids: the first present is used)
@@ -60,6 +63,7 @@ class ChartError(ValueError):
 class Bar:
     label: str
     pct: Decimal
+    met: bool  # at or past the plan line (`plan_pace`)
 
 
 @dataclass(frozen=True)
@@ -94,18 +98,42 @@ def history(province_dir: Optional[Path], period: Period) -> list[tuple[Period, 
     return sorted(out, key=lambda x: x[0].year)
 
 
+def plan_pace(period: Period) -> Decimal:
+    """The share of the annual plan a report of this period is measured against: 50% at
+    mid-year (a first-half report states completion of the annual plan), else 100%."""
+    return Decimal(50) if period.half == "h1" else Decimal(100)
+
+
+def plan_line_label(period: Period) -> str:
+    pace = plan_pace(period)
+    return "Kế hoạch (100%)" if pace == 100 else f"Tiến độ 6 tháng ({format_percent(pace)} KH năm)"
+
+
+def plan_axis_label(period: Period) -> str:
+    return "Tỷ lệ thực hiện so với kế hoạch năm"
+
+
+def legend_met(period: Period) -> str:
+    return "Đạt, vượt kế hoạch" if plan_pace(period) == 100 else "Đạt, vượt tiến độ 6 tháng"
+
+
+def legend_short(period: Period) -> str:
+    return "Chưa đạt kế hoạch" if plan_pace(period) == 100 else "Chậm so với tiến độ 6 tháng"
+
+
 def plan_bars(report: Report) -> list[Bar]:
     """Every figure with a plan completion: indicators (with their parts) then products."""
     from .appendix import figure_label
 
     bars = []
+    pace = plan_pace(report.period)
     for key, view in report.sections.items():
         if key == TARGETS_SECTION:
             continue
         for f in list(view.indicators.values()) + list(view.products.values()):
             # an implausible completion (a finding warns of it) would only flatten the others
             if f.plan_pct is not None and f.status != TARGET_STATUS and 0 <= f.plan_pct <= 1000:
-                bars.append(Bar(figure_label(f), f.plan_pct))
+                bars.append(Bar(figure_label(f), f.plan_pct, f.plan_pct >= pace))
     return bars
 
 
@@ -139,9 +167,11 @@ def trend_series(report: Report, past: list[tuple[Period, PeriodData]]) -> list[
 
 
 def available(name: str, report: Report, past: list[tuple[Period, PeriodData]]) -> bool:
-    """Whether the chart has the data it needs."""
+    """Whether the chart has the data it needs and is worth drawing (module docstring)."""
     if name == "plan_completion":
-        return len(plan_bars(report)) >= 2
+        bars = plan_bars(report)
+        return (len(bars) >= MIN_BARS
+                and max(b.pct for b in bars) - min(b.pct for b in bars) >= MIN_SPREAD)
     if name == "trend":
         return bool(trend_series(report, past))
     raise ChartError(f"không có biểu đồ '{name}': dùng một trong {', '.join(NAMES)}")
@@ -149,7 +179,7 @@ def available(name: str, report: Report, past: list[tuple[Period, PeriodData]]) 
 
 # ------------------------------------------------------------------ drawing
 def axis_number(x: float, _pos=None) -> str:
-    """A tick value (a float from matplotlib) written the Vietnamese way: 1.500, 12,5."""
+    """A tick value written the Vietnamese way: 1.500, 12,5."""
     d = Decimal(repr(round(float(x), 6))).normalize()
     if d == d.to_integral_value():
         d = d.quantize(Decimal(1))
@@ -160,83 +190,148 @@ def axis_percent(x: float, _pos=None) -> str:
     return axis_number(x) + "%"
 
 
-def _rc(name: str) -> dict:
-    return {
-        "svg.fonttype": "path",
-        "svg.hashsalt": f"reportgen-{name}",
-        "font.family": "serif",
-        "font.serif": FONT_SERIF,
-        "font.size": FONT_SIZE,
-        "axes.unicode_minus": False,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.linewidth": 0.6,
-        "xtick.major.width": 0.6,
-        "ytick.major.width": 0.6,
-        "hatch.linewidth": 0.6,
-        "path.simplify": False,
-    }
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """0, step, 2·step, … up to at least `top`, with a round step (1, 2, 2,5 or 5 × 10ⁿ)."""
+    import math
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    n = math.ceil(top / step - 1e-9)
+    return [round(k * step, 10) for k in range(n + 1)]
 
 
-def _wrap(label: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(label, width=width, break_long_words=False)) or label
+GRID = "#d0d0d0"
+GAP = 2.0  # points kept free around a value label (the plan line stops there)
 
 
-def _plan_completion(fig, report: Report) -> None:
-    from matplotlib.ticker import FuncFormatter
+def plan_completion_drawing(report: Report, width_mm: float = 150.0) -> Drawing:
+    """The plan-completion drawing whatever the number of bars (`drawing` checks first)."""
+    return _plan_completion(report, width_mm / 25.4 * 72)
 
+
+def _plan_completion(report: Report, width: float) -> Drawing:
+    """Horizontal bars of plan completion against the plan line (100%, or the pace of a
+    half year): labels on the left, the value at each bar's end, the line interrupted
+    wherever it would cross a value label."""
     bars = plan_bars(report)
-    ax = fig.add_subplot()
-    labels = [_wrap(b.label, 34) for b in bars]
+    pace = float(plan_pace(report.period))
+    size, small = FONT_SIZE, FONT_SIZE - 1
+    label_w = width * 0.36
+    wrapped = [wrap(b.label, label_w, size) for b in bars]
+    label_w = min(width * 0.5, max(text_width(ln, size) for lines in wrapped for ln in lines))
     values = [float(b.pct) for b in bars]
-    ypos = list(range(len(bars)))[::-1]  # first figure on top
-    colors = [COLOR_MET if b.pct >= 100 else COLOR_SHORT for b in bars]
-    ax.barh(ypos, values, height=0.6, color=colors, zorder=2)
-    top = max(values + [100.0])
-    ax.set_xlim(0, top * 1.12)
-    for y, b, v, color in zip(ypos, bars, values, colors):
-        label = format_percent(b.pct)
-        if v >= top * 0.3:  # inside the bar's end, white on the bar (hiding the 100% line)
-            ax.text(v - top * 0.012, y, label, va="center", ha="right", color="white",
-                    fontsize=FONT_SIZE - 1, fontweight="bold", zorder=4,
-                    bbox={"facecolor": color, "edgecolor": "none", "pad": 1.0})
-        else:
-            ax.text(v + top * 0.012, y, label, va="center", ha="left", fontsize=FONT_SIZE - 1,
-                    zorder=4)
-    ax.axvline(100, color="black", linewidth=1.0, linestyle=(0, (4, 2)), zorder=3)
-    ax.annotate("Kế hoạch (100%)", xy=(100, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                fontsize=FONT_SIZE - 1)
-    ax.set_ylim(-0.6, len(bars) - 0.4)
-    ax.set_yticks(ypos, labels)
-    ax.tick_params(axis="y", length=0)
-    ax.xaxis.set_major_formatter(FuncFormatter(axis_percent))
-    ax.grid(axis="x", color="#d0d0d0", linewidth=0.5, zorder=0)
-    ax.set_xlabel("Tỷ lệ thực hiện so với kế hoạch", fontsize=FONT_SIZE - 1)
+    value_texts = [format_percent(b.pct) for b in bars]
+    value_w = max(text_width(t, small, True) for t in value_texts)
+    top_margin, line_h = 18.0, size * 1.15
+    rows = [max(22.0, len(lines) * line_h + 8) for lines in wrapped]
+    plot_top = top_margin
+    plot_bottom = plot_top + sum(rows)
+    x0 = label_w + 8
+    ticks = nice_ticks(max(values + [pace]) * 1.02)
+    x1 = width - text_width(axis_percent(ticks[-1]), small) / 2 - 1
+    # the axis ends at the last tick; the longest bar's label must fit after its bar
+    scale = min((x1 - x0) / ticks[-1], (x1 - value_w - 4 - x0) / max(values + [pace]))
+    X = lambda v: x0 + v * scale  # noqa: E731
+    legend_y = plot_bottom + 40
+    d = Drawing(width, legend_y + 8)
+    for t in ticks:  # grid and tick labels
+        d.add(Line(X(t), plot_top, X(t), plot_bottom, GRID, 0.5, role="grid"))
+        d.add(Line(X(t), plot_bottom, X(t), plot_bottom + 3, role="tick"))
+        d.add(Text(X(t), plot_bottom + 3 + small, axis_percent(t), small, "middle", role="tick"))
+    labels: list[Text] = []
+    y = plot_top
+    for b, lines, h, v, vt in zip(bars, wrapped, rows, values, value_texts):
+        mid = y + h / 2
+        bar_h = min(14.0, h - 8)
+        d.add(Rect(x0, mid - bar_h / 2, X(v) - x0, bar_h, COLOR_MET if b.met else COLOR_SHORT,
+                   role="bar"))
+        first = mid - (len(lines) - 1) * line_h / 2 + 0.35 * size
+        for k, ln in enumerate(lines):
+            d.add(Text(x0 - 6, first + k * line_h, ln, size, "end", role="label"))
+        labels.append(d.add(Text(X(v) + 3, mid + 0.35 * small, vt, small, bold=True,
+                                 role="value")))
+        y += h
+    d.add(Line(x0, plot_top, x0, plot_bottom, role="axis"))
+    d.add(Line(x0, plot_bottom, X(ticks[-1]), plot_bottom, role="axis"))
+    # the plan line, stopped around every value label it would cross
+    px = X(pace)
+    cuts = sorted((t.box[1] - GAP, t.box[3] + GAP) for t in labels
+                  if t.box[0] - GAP <= px <= t.box[2] + GAP)
+    start = plan_line_top = plot_top - 4
+    for a, b in cuts + [(plot_bottom, plot_bottom)]:
+        if a > start:
+            d.add(Line(px, start, px, a, "#000000", 1.0, (4.0, 2.0), role="plan"))
+        start = max(start, b)
+    d.add(Text(px, plan_line_top - 3, plan_line_label(report.period), small, "middle",
+               role="plan"))
+    d.add(Text((x0 + X(ticks[-1])) / 2, plot_bottom + 3 + small + 14,
+               plan_axis_label(report.period), small, "middle", role="axis"))
+    # legend: the colours that appear
+    keys = [(COLOR_MET, legend_met(report.period)), (COLOR_SHORT, legend_short(report.period))]
+    shown = [(c, t) for c, t in keys if any((COLOR_MET if b.met else COLOR_SHORT) == c
+                                             for b in bars)]
+    widths = [10 + 4 + text_width(t, small) for _, t in shown]
+    lx = (x0 + X(ticks[-1])) / 2 - (sum(widths) + 16 * (len(shown) - 1)) / 2
+    for (color, text), w in zip(shown, widths):
+        d.add(Rect(lx, legend_y - 8, 10, 8, color, role="legend"))
+        d.add(Text(lx + 14, legend_y, text, small, role="legend"))
+        lx += w + 16
+    return d
 
 
-def _trend(fig, report: Report, past) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
+def _trend(report: Report, past, width: float) -> Drawing:
+    """One panel per series: vertical bars over the periods, the current one highlighted."""
     series = trend_series(report, past)
-    axes = fig.subplots(1, len(series), squeeze=False)[0]
-    for ax, s in zip(axes, series):
-        xs = list(range(len(s.points)))
+    size, small = FONT_SIZE - 1, FONT_SIZE - 2
+    n = len(series)
+    gap = 14.0
+    panel_w = (width - gap * (n - 1)) / n
+    titles = [wrap(f"{s.title} ({s.unit})" if s.unit else s.title, panel_w - 4, size)
+              for s in series]
+    title_h = max(len(t) for t in titles) * size * 1.15 + 4
+    height = 72 / 25.4 * 72  # 72 mm
+    plot_top = title_h + 14
+    plot_bottom = height - 18
+    d = Drawing(width, height)
+    for k, (s, title) in enumerate(zip(series, titles)):
+        left = k * (panel_w + gap)
+        for j, ln in enumerate(title):
+            d.add(Text(left + panel_w / 2, size + j * size * 1.15, ln, size, "middle",
+                       role="title"))
         values = [float(v) for _, v in s.points]
-        colors = [COLOR_CURRENT if p == report.period else COLOR_TREND for p, _ in s.points]
-        ax.bar(xs, values, width=0.62, color=colors, zorder=2)
-        top = max(values) if values else 1.0
-        ax.set_ylim(0, top * 1.2 if top > 0 else 1)
-        for x, (_, v), fv in zip(xs, s.points, values):
-            ax.annotate(format_number(v), xy=(x, fv), xytext=(0, 2), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=FONT_SIZE - 2)
-        ax.set_xticks(xs, [period_short(p) for p, _ in s.points])
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-        ax.yaxis.set_major_formatter(FuncFormatter(axis_number))
-        ax.tick_params(labelsize=FONT_SIZE - 2)
-        ax.set_title(_wrap(f"{s.title} ({s.unit})" if s.unit else s.title, 26),
-                     fontsize=FONT_SIZE - 1)
-        ax.grid(axis="y", color="#d0d0d0", linewidth=0.5, zorder=0)
+        ticks = nice_ticks(max(values) * 1.1 if values else 1.0)
+        tick_w = max(text_width(axis_number(t), small) for t in ticks)
+        x0 = left + tick_w + 5
+        x1 = left + panel_w
+        Y = lambda v: plot_bottom - v / ticks[-1] * (plot_bottom - plot_top)  # noqa: E731
+        for t in ticks:
+            d.add(Line(x0, Y(t), x1, Y(t), GRID, 0.5, role="grid"))
+            d.add(Text(x0 - 3, Y(t) + 0.35 * small, axis_number(t), small, "end", role="tick"))
+        slot = (x1 - x0) / len(values)
+        for j, ((p, v), fv) in enumerate(zip(s.points, values)):
+            cx = x0 + slot * (j + 0.5)
+            bw = slot * 0.62
+            color = COLOR_CURRENT if p == report.period else COLOR_TREND
+            d.add(Rect(cx - bw / 2, Y(fv), bw, plot_bottom - Y(fv), color, role="bar"))
+            d.add(Text(cx, Y(fv) - 2, format_number(v), small, "middle", role="value"))
+            d.add(Text(cx, plot_bottom + 3 + small, period_short(p), small, "middle",
+                       role="tick"))
+        d.add(Line(x0, plot_top - 4, x0, plot_bottom, role="axis"))
+        d.add(Line(x0, plot_bottom, x1, plot_bottom, role="axis"))
+    return d
+
+
+def drawing(name: str, report: Report, past: list[tuple[Period, PeriodData]],
+            width_mm: float = 150.0) -> Drawing:
+    """The chart as one drawing (points), from which the SVG and the PNG are written."""
+    if not available(name, report, past):
+        raise ChartError(f"biểu đồ '{name}' không có đủ số liệu")
+    width = width_mm / 25.4 * 72
+    if name == "plan_completion":
+        return _plan_completion(report, width)
+    return _trend(report, past, width)
 
 
 @dataclass(frozen=True)
@@ -248,31 +343,12 @@ class Drawn:
 
 def draw(name: str, report: Report, past: list[tuple[Period, PeriodData]],
          width_mm: float = 150.0) -> Drawn:
-    """The chart as SVG and PNG bytes (identical for identical input)."""
+    """The chart as SVG and PNG bytes (identical for identical input), from one drawing."""
     import time
 
-    import matplotlib
-    from matplotlib.figure import Figure as MplFigure
-
-    if not available(name, report, past):
-        raise ChartError(f"biểu đồ '{name}' không có đủ số liệu")
     start = time.perf_counter()
-    width_in = width_mm / 25.4
-    if name == "plan_completion":
-        n = len(plan_bars(report))
-        height_in = (22 + 11 * n) / 25.4
-    else:
-        height_in = 72 / 25.4
-    with matplotlib.rc_context(_rc(name)):
-        fig = MplFigure(figsize=(width_in, height_in), dpi=PNG_DPI, layout="constrained")
-        if name == "plan_completion":
-            _plan_completion(fig, report)
-        else:
-            _trend(fig, report, past)
-        svg, png = io.BytesIO(), io.BytesIO()
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "reportgen"})
-        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    return Drawn(svg.getvalue(), png.getvalue(), time.perf_counter() - start)
+    d = drawing(name, report, past, width_mm)
+    return Drawn(to_svg(d, width_mm), to_png(d, PNG_DPI), time.perf_counter() - start)
 
 
 # ------------------------------------------------------------------ the document
