@@ -1,6 +1,6 @@
 """Generate a synthetic data set: N provinces x the years 2020..2022, from Bắc Kạn 2022.
 
-    .venv/bin/python bench/make_synthetic.py OUT_DIR [--provinces 63] [--years 3]
+    .venv/bin/python bench/make_synthetic.py OUT_DIR [--provinces 63] [--years 3] [--scale 1]
 
 Values are scaled per year and per province; stated growth, plan completion and parts are
 dropped so the figures stay consistent (growth is then computed from the previous year).
@@ -36,6 +36,8 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--provinces", type=int, default=63)
     ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--scale", type=int, default=1,
+                    help="each indicator, product and count K times (ids suffixed _2, _3, …)")
     args = ap.parse_args()
     src = load_yaml(ROOT / "data" / "bac-kan" / "2022.yaml").data
     province = (ROOT / "data" / "bac-kan" / "province.yaml").read_text(encoding="utf-8")
@@ -67,13 +69,19 @@ def main() -> None:
                             if "value" not in ind:
                                 continue
                             out[group][iid] = ind
+                            for k in range(2, args.scale + 1):
+                                out[group][f"{iid}_{k}"] = {**ind, "label": f"{ind['label']} ({k})"}
                 if "counts" in sec:
-                    out["counts"] = {cid: {kk: vv for kk, vv in c.items() if kk != "parts"}
-                                     for cid, c in sec["counts"].items()}
+                    out["counts"] = {}
+                    for cid, c in sec["counts"].items():
+                        c = {kk: vv for kk, vv in c.items() if kk != "parts"}
+                        out["counts"][cid] = c
+                        for k in range(2, args.scale + 1):
+                            out["counts"][f"{cid}_{k}"] = {**c, "label": f"{c['label']} ({k})"}
                 data["sections"][key] = out
             with open(pdir / f"{year}.yaml", "w", encoding="utf-8") as fh:
                 yaml.dump(data, fh)
-    print(f"{args.provinces} provinces x {args.years} years in {args.out}")
+    print(f"{args.provinces} provinces x {args.years} years (x{args.scale} figures) in {args.out}")
 
 
 if __name__ == "__main__":

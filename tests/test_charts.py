@@ -312,3 +312,18 @@ def test_documents_without_chart_draw_nothing():
     doc = Document(meta, (Image("plan_completion"),))  # not drawn by a build: left out
     assert "<figure" not in writer("html")(doc).decode()
     assert b"word/media" not in writer("docx")(doc)
+
+
+def test_cache_gives_the_same_bytes_and_knows_the_data(tmp_path, reports):
+    cb, _ = report_of(reports["cao-bang-2021"].project, "cao-bang", "2021")
+    charts.clear_cache()
+    first = charts.cached_draw("plan_completion", cb, [], 150)
+    assert charts.cached_draw("plan_completion", cb, [], 150) is first  # remembered
+    assert first.svg == charts.draw("plan_completion", cb, [], 150).svg  # same as drawn anew
+    assert first.png == reports["cao-bang-2021"].doc.images[0].png
+    # other figures: another key, another picture
+    report = with_plans(tmp_path, {"gtsx_cong_nghiep": "103,2"})
+    other = charts.cached_draw("plan_completion", report, [], 150)
+    assert other.svg != first.svg and b"103,2%" in other.svg
+    charts.clear_cache()
+    assert charts.cached_draw("plan_completion", cb, [], 150) is not first

@@ -173,13 +173,15 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-def make_document(project: Project, entry: Entry) -> Document:
-    """Everything up to the typed document; raises DataError/TemplateError for bad input."""
+def make_document(project: Project, entry: Entry, checked=None) -> Document:
+    """Everything up to the typed document; raises DataError/TemplateError for bad input.
+    `checked`: the `load_checked` result when the caller already has it (the preview shows
+    its warnings)."""
     from ..render.charts import fill_images
     from ..document.reader import read
     from ..render.templating import render_html
 
-    result = load_checked(project, entry)
+    result = checked if checked is not None else load_checked(project, entry)
     if not result.ok:
         raise DataError(result.findings or [])
     layout = load_layout(project.templates, project.data / entry.slug)

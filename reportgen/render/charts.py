@@ -351,6 +351,37 @@ def draw(name: str, report: Report, past: list[tuple[Period, PeriodData]],
     return Drawn(to_svg(d, width_mm), to_png(d, PNG_DPI), time.perf_counter() - start)
 
 
+# ------------------------------------------------------------------ cache
+_CACHE: "dict[tuple, Drawn]" = {}
+CACHE_SIZE = 32
+
+
+def chart_key(name: str, report: Report, past, width_mm: float) -> tuple:
+    """Everything a chart is drawn from (its data, the period, the width, the font file): two
+    reports with equal keys get byte-identical pictures."""
+    from .drawing import font_file
+    data = (tuple(plan_bars(report)) if name == "plan_completion"
+            else tuple(trend_series(report, past)))
+    return (name, width_mm, report.period.slug, data, font_file(False), font_file(True))
+
+
+def cached_draw(name: str, report: Report, past, width_mm: float) -> Drawn:
+    """`draw`, remembered per process by `chart_key` (the preview redraws only the charts whose
+    figures changed). Builds hold their targets with it empty (`clear_cache`)."""
+    key = chart_key(name, report, past, width_mm)
+    found = _CACHE.get(key)
+    if found is None:
+        found = draw(name, report, past, width_mm)
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = found
+    return found
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
 # ------------------------------------------------------------------ the document
 def fill_images(doc, report: Report, province_dir: Optional[Path]):
     """The Document with every requested chart drawn (SVG and PNG filled in)."""
@@ -361,16 +392,13 @@ def fill_images(doc, report: Report, province_dir: Optional[Path]):
     if not doc.images:
         return doc
     past = history(province_dir, report.period)
-    cache: dict[tuple[str, float], Drawn] = {}
 
     def filled(blocks):
         out = []
         for b in blocks:
             if isinstance(b, Image) and not b.ready:
-                key = (b.name, b.width_mm)
-                if key not in cache:
-                    cache[key] = draw(b.name, report, past, b.width_mm)
-                b = dataclasses.replace(b, svg=cache[key].svg, png=cache[key].png)
+                drawn = cached_draw(b.name, report, past, b.width_mm)
+                b = dataclasses.replace(b, svg=drawn.svg, png=drawn.png)
             out.append(b)
         return tuple(out)
 
