@@ -62,6 +62,9 @@ __all__ = [
     "format_change",
     "format_plan",
     "format_plan_growth",
+    "format_status_change",
+    "format_multiple",
+    "format_base",
     "format_share_move",
     "format_points",
     "format_date",
@@ -387,9 +390,39 @@ def format_count(n: Number, total: Number | None = None, pad: int = 2) -> str:
 
 
 def _base_suffix(base: str, with_so_voi: bool = True) -> str:
+    """' so với cùng kỳ'; a base that brings its own connector ('so cùng kỳ') is kept."""
     if not base:
         return ""
+    if base.startswith("so "):
+        return f" {base}"
     return f" so với {base}" if with_so_voi else f" {base}"
+
+
+BASE_STYLES = ("cung_ky_nam", "nam", "cung_ky_nam_truoc", "cung_ky", "so_cung_ky")
+
+
+def format_base(style: str = "cung_ky_nam", year: int | None = None, half: str | None = None) -> str:
+    """The comparison base as a report words it, for the same period a year earlier (`year`
+    is that earlier year; `half` 'h1'/'h2' for a half-year report).
+
+    'cung_ky_nam' → 'cùng kỳ năm 2020', 'nam' → 'năm 2020' ('6 tháng đầu năm 2020' for a
+    half year), 'cung_ky_nam_truoc' → 'cùng kỳ năm trước', 'cung_ky' → 'cùng kỳ',
+    'so_cung_ky' → 'so cùng kỳ' (it brings its own connector: 'tăng 5% so cùng kỳ').
+
+    >>> format_base('cung_ky_nam', 2020), format_base('so_cung_ky', 2020)
+    ('cùng kỳ năm 2020', 'so cùng kỳ')
+    """
+    if style not in BASE_STYLES:
+        raise ValueError(f"format_base(): style {style!r} không hợp lệ; dùng một trong {BASE_STYLES}")
+    if style in ("cung_ky_nam", "nam") and year is None:
+        raise ValueError(f"format_base(): style {style!r} cần năm (year)")
+    if style == "cung_ky_nam":
+        return f"cùng kỳ năm {year}"
+    if style == "nam":
+        return {"h1": f"6 tháng đầu năm {year}", "h2": f"6 tháng cuối năm {year}"}.get(
+            half or "", f"năm {year}")
+    return {"cung_ky_nam_truoc": "cùng kỳ năm trước", "cung_ky": "cùng kỳ",
+            "so_cung_ky": "so cùng kỳ"}[style]
 
 
 def format_change(
@@ -398,8 +431,12 @@ def format_change(
     style: str = "giam",
     threshold: Number = Decimal("0"),
     digits: int | None = None,
+    qualifier: str | None = None,
 ) -> str:
     """Describe a signed growth ``pct`` (in %) against a base period.
+
+    ``qualifier`` ('trên', 'gần', 'hơn') marks an approximate rate: ``tăng trên 10%``,
+    ``giảm hơn 3%``, ``bằng gần 97%``.
 
     Styles: 'giam' (tăng/giảm), 'bang' (a fall as the ratio ``bằng {100+pct}%``),
     'index' (always ``bằng {100+pct}% so với``). ``|pct| <= threshold`` (or a
@@ -419,28 +456,95 @@ def format_change(
         raise ValueError(f"{func}(): style {style!r} không hợp lệ; dùng 'giam', 'bang' hoặc 'index'")
     if thr < 0:
         raise ValueError(f"{func}(): threshold không được âm ({threshold!r})")
+    q = _qualifier(qualifier, func)
 
-    if _abs(d) <= thr or _is_zero(_round(d, digits)):
+    if not q and (_abs(d) <= thr or _is_zero(_round(d, digits))):
+        if base.startswith("so "):
+            return f"tương đương {base[3:]}"
         return f"tương đương {base}" if base else "tương đương"
 
     if style == "index" or (style == "bang" and d < 0):
         ratio = _add(_HUNDRED, d)
         if ratio < 0:
             raise ValueError(f"{func}(): pct {pct!r} dưới âm 100%: không thể viết thành tỷ lệ 'bằng …%'")
-        text = f"bằng {_render(_round(ratio, digits))}%"
+        text = f"bằng {q}{_render(_round(ratio, digits))}%"
         return text + _base_suffix(base, with_so_voi=(style == "index"))
 
     word = "tăng" if d > 0 else "giảm"
-    return f"{word} {_render(_round(_abs(d), digits))}%" + _base_suffix(base)
+    return f"{word} {q}{_render(_round(_abs(d), digits))}%" + _base_suffix(base)
+
+
+def _qualifier(qualifier: object, func: str) -> str:
+    """'' or 'trên ' (with its space), checked against QUALIFIERS."""
+    q = _check_text(qualifier, func, "qualifier")
+    if q and q not in QUALIFIERS:
+        raise ValueError(f"{func}(): qualifier {qualifier!r} không hợp lệ; dùng None, 'trên', 'gần' hoặc 'hơn'")
+    return f"{q} " if q else ""
+
+
+#: the estimate/projection word a status puts before a verb: "ước đạt" → "ước tăng …"
+_STATUS_PREFIX = {"đạt": "", "ước đạt": "ước", "ước thực hiện": "ước", "dự kiến đạt": "dự kiến",
+                  "phấn đấu đạt": "phấn đấu"}
+
+
+def format_status_change(
+    pct: Number,
+    status: str = "đạt",
+    base: str = "cùng kỳ",
+    style: str = "giam",
+    threshold: Number = Decimal("0"),
+    qualifier: str | None = None,
+    digits: int | None = None,
+) -> str:
+    """A growth said with its status when no value is printed (an index, a growth only).
+
+    The status word agrees with the direction: its estimate part goes before the verb
+    (``ước đạt`` → ``ước tăng 8,5%``, ``ước giảm 3%``); the index style keeps the whole
+    status for a rise (``ước đạt 109% so với cùng kỳ``) and says a fall with ``bằng``
+    (``ước bằng 96% so với cùng kỳ``; a plain ``đạt`` becomes ``chỉ bằng 96%``).
+
+    >>> format_status_change(Decimal('8.5'), 'ước đạt')
+    'ước tăng 8,5% so với cùng kỳ'
+    >>> format_status_change(Decimal('9'), 'ước đạt', style='index')
+    'ước đạt 109% so với cùng kỳ'
+    >>> format_status_change(Decimal('-4'), 'đạt', style='index')
+    'chỉ bằng 96% so với cùng kỳ'
+    """
+    func = "format_status_change"
+    if status not in _STATUS_PREFIX:
+        raise ValueError(f"{func}(): status {status!r} không hợp lệ; dùng một trong "
+                         f"{', '.join(_STATUS_PREFIX)}")
+    d = _to_decimal(pct, func, "pct")
+    prefix = _STATUS_PREFIX[status]
+    text = format_change(d, base, style, threshold, digits, qualifier)
+    if style == "index" and text.startswith("bằng "):
+        if d > 0 or _is_zero(d):
+            return f"{status} {text[len('bằng '):]}"
+        return f"{prefix or 'chỉ'} {text}"
+    return f"{prefix} {text}" if prefix else text
+
+
+def format_multiple(times: Number, year: Number, digits: int | None = None) -> str:
+    """A multiple against an earlier base year.
+
+    >>> format_multiple(Decimal('3.2'), 2015)
+    'gấp 3,2 lần so với năm 2015'
+    """
+    t = _to_decimal(times, "format_multiple", "times")
+    y = _to_decimal(year, "format_multiple", "year")
+    if t <= 0:
+        raise ValueError(f"format_multiple(): số lần phải lớn hơn 0, không phải {times!r}")
+    return f"gấp {_render(_round(t, _check_digits(digits, 'format_multiple')))} lần so với năm {_digits_str(y)}"
 
 
 def format_plan(
-    pct: Number, style: str = "dat", plan: str = "kế hoạch năm", digits: int | None = None
+    pct: Number, style: str = "dat", plan: str = "kế hoạch năm", digits: int | None = None,
+    so_voi: bool = True,
 ) -> str:
     """Describe plan completion ``pct`` (in %, actual / plan).
 
     Styles: 'dat' (``đạt``), 'bang' (``bằng``), 'vuot' (``vượt {pct-100}% so với``
-    above 100%, otherwise ``đạt``).
+    above 100%, otherwise ``đạt``); ``so_voi=False`` writes ``vượt 2,5% kế hoạch năm``.
 
     >>> format_plan(Decimal('90.48')), format_plan(Decimal('106.86'), style='vuot')
     ('đạt 90,48% kế hoạch năm', 'vượt 6,86% so với kế hoạch năm')
@@ -454,21 +558,22 @@ def format_plan(
     if style == "vuot" and d > _HUNDRED:
         over = _round(_add(d, _HUNDRED.copy_negate()), digits)
         if not _is_zero(over):
-            return f"vượt {_render(over)}%" + _base_suffix(plan)
+            return f"vượt {_render(over)}%" + _base_suffix(plan, with_so_voi=so_voi)
     word = "bằng" if style == "bang" else "đạt"
     return f"{word} {_render(_round(d, digits))}%" + _base_suffix(plan, with_so_voi=False)
 
 
-def format_plan_growth(rate: Number, plan: str = "kế hoạch năm", digits: int | None = None) -> str:
-    """Write a planned growth rate.
+def format_plan_growth(rate: Number, plan: str = "kế hoạch", digits: int | None = None) -> str:
+    """Write a planned growth rate so that it cannot be read as a plan completion.
 
-    >>> format_plan_growth(Decimal('11.31'))
-    'kế hoạch năm 11,31%'
+    >>> format_plan_growth(Decimal('11.31')), format_plan_growth('-2', 'kế hoạch đầu năm')
+    ('kế hoạch tăng 11,31%', 'kế hoạch đầu năm giảm 2%')
     """
     d = _to_decimal(rate, "format_plan_growth", "rate")
     digits = _check_digits(digits, "format_plan_growth")
     plan = _check_text(plan, "format_plan_growth", "plan")
-    text = _render(_round(d, digits)) + "%"
+    r = _round(d, digits)
+    text = ("tăng " if r > 0 else "giảm " if r < 0 else "") + _render(_abs(r)) + "%"
     return f"{plan} {text}" if plan else text
 
 
@@ -617,6 +722,9 @@ FILTERS: dict[str, Callable[..., str]] = {
     "change": format_change,
     "plan": format_plan,
     "plan_growth": format_plan_growth,
+    "status_change": format_status_change,
+    "multiple": format_multiple,
+    "base_vn": format_base,
     "share_move": format_share_move,
     "points": format_points,
     "date_vn": format_date,

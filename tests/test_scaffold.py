@@ -160,7 +160,7 @@ def test_filled_file_builds_with_the_plan_carried_over(tree):
     assert res.exit_code == 0, res.output
     html = (tree / "out" / "bac-kan" / "2023" / "bao-cao-bac-kan-2023.html").read_text("utf-8")
     assert "đạt 90,65% kế hoạch năm (kế hoạch năm 1.750 tỷ đồng)" in html
-    assert "kế hoạch năm 12,5%" in html
+    assert "(kế hoạch tăng 12,5%)" in html
 
 
 def test_never_overwrites(tree):

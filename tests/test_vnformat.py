@@ -464,10 +464,12 @@ def test_format_plan_bad_style():
 @pytest.mark.parametrize(
     "args, expected",
     [
-        ((D("11.31"),), "kế hoạch năm 11,31%"),
-        ((D("11.31"), "kế hoạch"), "kế hoạch 11,31%"),
-        ((D("11.31"), ""), "11,31%"),
-        (("11,31",), "kế hoạch năm 11,31%"),
+        ((D("11.31"),), "kế hoạch tăng 11,31%"),
+        ((D("11.31"), "kế hoạch đầu năm"), "kế hoạch đầu năm tăng 11,31%"),
+        ((D("11.31"), ""), "tăng 11,31%"),
+        (("11,31",), "kế hoạch tăng 11,31%"),
+        (("âm 2",), "kế hoạch giảm 2%"),
+        (("0",), "kế hoạch 0%"),
     ],
 )
 def test_format_plan_growth(args, expected):
@@ -615,6 +617,9 @@ def test_filters_mapping_exact():
         "place_date": format_place_date,
         "short_date": format_short_date,
         "doc_number": format_doc_number,
+        "status_change": vf.format_status_change,
+        "multiple": vf.format_multiple,
+        "base_vn": vf.format_base,
     }
 
 

@@ -80,7 +80,35 @@ class Figure:
 
     @property
     def plan_style(self) -> str:
-        return self.ind.plan_style
+        """'vuot' when the plan completion is stated as an excess ('vượt 2,5% kế hoạch')."""
+        return "vuot" if self.ind.plan_excess is not None else self.ind.plan_style
+
+    @property
+    def plan_excess(self) -> Optional[Decimal]:
+        return self.ind.plan_excess
+
+    @property
+    def plan_name(self) -> Optional[str]:
+        """The figure's own name for its plan ('kế hoạch đầu năm'), None: the province's."""
+        return self.ind.plan_name
+
+    @property
+    def growth_qualifier(self) -> Optional[str]:
+        return self.ind.growth_qualifier
+
+    @property
+    def base(self) -> Optional[str]:
+        """The figure's own comparison base style, None: the province's."""
+        return self.ind.base
+
+    @property
+    def multiple(self):
+        return self.ind.multiple
+
+    @property
+    def status_stated(self) -> bool:
+        """True when the data writes a status (else 'đạt' is only the default)."""
+        return "status" in self.ind.model_fields_set
 
     @property
     def note(self) -> Optional[str]:
@@ -88,6 +116,9 @@ class Figure:
 
     @property
     def compare(self) -> Optional[str]:
+        """The figure's change style; an index stated as `index` is said as an index."""
+        if self.ind.compare is None and self.ind.index is not None:
+            return "index"
         return self.ind.compare
 
     @property
@@ -112,7 +143,16 @@ class Figure:
         """Growth in percent vs the same period: stated, else computed (rounded 0,01)."""
         if self.ind.growth is not None:
             return self.ind.growth
+        if self.ind.index is not None:
+            return self.ind.index - HUNDRED
         return rounded(self.growth_computed)
+
+    @property
+    def growth_stated(self) -> Optional[Decimal]:
+        """The growth the data states, directly or as an index (index − 100)."""
+        if self.ind.growth is not None:
+            return self.ind.growth
+        return None if self.ind.index is None else self.ind.index - HUNDRED
 
     @property
     def points(self) -> Optional[Decimal]:
@@ -132,6 +172,8 @@ class Figure:
         """Plan completion in percent: stated, else computed (rounded 0,01)."""
         if self.ind.plan_completion is not None:
             return self.ind.plan_completion
+        if self.ind.plan_excess is not None:
+            return HUNDRED + self.ind.plan_excess
         return rounded(self.plan_pct_computed)
 
     @property
@@ -174,6 +216,26 @@ class CountFigure:
         return self.count.unit
 
     @property
+    def verb(self) -> Optional[str]:
+        return self.count.verb
+
+    @property
+    def noun_phrase(self) -> Optional[str]:
+        """The label when it starts with the unit ('cụm công nghiệp trên địa bàn' for unit
+        'cụm công nghiệp'), so that the number goes before it and the noun is said once;
+        None when the label is not a noun phrase of the unit."""
+        label, unit = self.label.strip(), self.unit.strip()
+        if unit and label.casefold().startswith(unit.casefold()):
+            rest = label[len(unit):]
+            if not rest or not rest[0].isalnum():
+                return unit + rest
+        return None
+
+    @property
+    def qualifier(self) -> Optional[str]:
+        return self.count.qualifier
+
+    @property
     def diff(self) -> Optional[int]:
         """value − same period (negative for a fall)."""
         if self.count.same_period is None:
@@ -212,6 +274,17 @@ class SectionView:
     @property
     def items(self) -> list[str]:
         return list(self.section.items)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The author's sentence patterns (reportgen.sentences fills them)."""
+        return list(self.section.sentences)
+
+    @property
+    def bound(self) -> set[str]:
+        """Ids of this section's figures and counts said by its sentences (not printed again)."""
+        from .sentences import bound_ids
+        return bound_ids(self.section.sentences)
 
     @property
     def intro(self) -> Optional[str]:

@@ -31,6 +31,7 @@ class SectionSpec(Strict):
 class PartSpec(Strict):
     title: str
     sections: list[SectionSpec]
+    number_single: bool = Field(False, description="đánh số 'I.' cả khi phần chỉ có một mục")
 
 
 class Layout(Strict):

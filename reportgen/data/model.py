@@ -76,10 +76,29 @@ Qualifier = Literal["trên", "gần", "hơn"]
 PriceBasis = Literal["hiện hành", "so sánh 2010", "so sánh"]
 ChangeStyle = Literal["giam", "bang", "index"]
 PlanStyle = Literal["dat", "bang", "vuot"]
+#: How the comparison base is worded (vnformat.comparison_base writes each one):
+#: cung_ky_nam "so với cùng kỳ năm 2020" · nam "so với năm 2020" · cung_ky_nam_truoc "so với
+#: cùng kỳ năm trước" · cung_ky "so với cùng kỳ" · so_cung_ky "so cùng kỳ"
+BaseStyle = Literal["cung_ky_nam", "nam", "cung_ky_nam_truoc", "cung_ky", "so_cung_ky"]
+#: What a plan is called in the sentence: "đạt 98% kế hoạch năm", "(kế hoạch đầu năm tăng 9%)"
+PlanName = Literal["kế hoạch năm", "kế hoạch đầu năm", "kế hoạch điều chỉnh", "kế hoạch",
+                   "chỉ tiêu Nghị quyết"]
+#: How a count that reaches its total is said: "hoan_thanh" → "hoàn thành 100% (45/45) nhiệm
+#: vụ", "dat" → "45/45 nhiệm vụ, đạt 100%"
+FullCountStyle = Literal["dat", "hoan_thanh"]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Multiple(Strict):
+    """A multiple against an earlier base year: "gấp 3,2 lần so với năm 2015"."""
+
+    times: Num = Field(description="Số lần, ví dụ '3,2'")
+    year: int = Field(description="Năm gốc so sánh, ví dụ 2015")
+    base_value: Optional[Num] = Field(None, description="Giá trị năm gốc (nếu có thì số lần "
+                                                        "được kiểm tra)")
 
 
 class Indicator(Strict):
@@ -95,9 +114,20 @@ class Indicator(Strict):
     price_basis: Optional[PriceBasis] = None
     same_period: Optional[Num] = Field(None, description="Giá trị cùng kỳ năm trước")
     growth: Optional[Num] = Field(None, description="Tốc độ tăng (%) đã công bố, âm nếu giảm")
+    growth_qualifier: Optional[Qualifier] = Field(
+        None, description="Tốc độ tăng gần đúng: 'trên' → 'tăng trên 10%', 'hơn' → 'giảm hơn 3%'")
+    index: Optional[Num] = Field(None, description="Chỉ số so với cùng kỳ (%), ví dụ '109' → "
+                                                   "'đạt 109% so với cùng kỳ'; thay cho growth")
+    base: Optional[BaseStyle] = Field(None, description="Cách viết gốc so sánh của chỉ tiêu này "
+                                                        "(mặc định theo tỉnh)")
+    multiple: Optional[Multiple] = Field(None, description="Gấp … lần so với một năm gốc")
     plan: Optional[Num] = Field(None, description="Kế hoạch năm (giá trị)")
-    plan_growth: Optional[Num] = Field(None, description="Kế hoạch tăng trưởng (%)")
+    plan_growth: Optional[Num] = Field(None, description="Kế hoạch tăng trưởng (%): '(kế hoạch tăng 9%)'")
+    plan_name: Optional[PlanName] = Field(None, description="Tên kế hoạch: 'kế hoạch năm', "
+                                                            "'kế hoạch đầu năm' …")
     plan_completion: Optional[Num] = Field(None, description="Tỷ lệ thực hiện kế hoạch (%) đã công bố")
+    plan_excess: Optional[Num] = Field(None, description="Vượt kế hoạch (%): '2,5' → 'vượt 2,5% "
+                                                         "kế hoạch năm' (= 102,5% kế hoạch)")
     out_of: Optional[Num] = Field(None, description="Thang điểm, ví dụ 100 trong '90,01/100 điểm'")
     parts: list[str] = Field(default_factory=list, description="Mã các chỉ tiêu cộng lại bằng chỉ tiêu này")
     compare: Optional[ChangeStyle] = Field(None, description="Cách viết so với cùng kỳ khi giảm")
@@ -115,6 +145,8 @@ class Count(Strict):
     unit: str = ""
     same_period: Optional[Int] = None
     change: Optional[Num] = Field(None, description="Tỷ lệ thay đổi (%) đã công bố, âm nếu giảm")
+    verb: Optional[str] = Field(None, description="Động từ mở câu: 'Tiếp nhận' → 'Tiếp nhận "
+                                                  "13.126 hồ sơ …'")
     parts: list[str] = Field(default_factory=list)
     pad: Optional[int] = Field(None, ge=0, le=6, description="Số chữ số (04 → 2); mặc định theo tỉnh")
     note: Optional[str] = None
@@ -128,6 +160,9 @@ class Section(Strict):
     indicators: dict[str, Indicator] = Field(default_factory=dict)
     products: dict[str, Indicator] = Field(default_factory=dict)
     counts: dict[str, Count] = Field(default_factory=dict)
+    sentences: list[str] = Field(default_factory=list, description=(
+        "Câu của người viết, số liệu là chỗ trống gắn với mã chỉ tiêu: 'Kiểm tra {cua_hang} "
+        "cửa hàng, xử phạt {vi_pham} trường hợp'"))
     items: list[str] = Field(default_factory=list)
 
 
@@ -150,6 +185,10 @@ class Style(Strict):
     compare: ChangeStyle = "giam"
     pad: int = Field(2, ge=0, le=6)
     same_threshold: Num = Field(Decimal("0"), description="|tăng| ≤ ngưỡng → 'tương đương cùng kỳ'")
+    base: BaseStyle = Field("cung_ky_nam", description="Gốc so sánh: 'so với cùng kỳ năm 2020' …")
+    plan_name: PlanName = "kế hoạch năm"
+    full_count: FullCountStyle = Field("dat", description="Số đếm bằng tổng: 'dat' → '45/45 nhiệm "
+                                       "vụ, đạt 100%', 'hoan_thanh' → 'hoàn thành 100% (45/45) nhiệm vụ'")
 
 
 class Province(Strict):

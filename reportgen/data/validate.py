@@ -5,13 +5,18 @@ RG201 parts do not add up to their total · RG202 stated growth disagrees with t
 RG203 stated plan completion disagrees · RG204 a count above its total · RG205 a `parts`
 entry that names no indicator, or the indicator itself · RG206 the same id twice in one file (a target in `phuong_huong` may reuse its result's id) · RG207 a stated count
 change disagrees · RG208 a section the layout does not know · RG301 implausible growth (warning)
-· RG302 negative value (warning) or count (error) · RG209 a plan that is not above zero.
+· RG302 negative value (warning) or count (error) · RG209 a plan that is not above zero ·
+RG210 a multiple ("gấp 3,2 lần so với năm 2015") that disagrees with its base or is not above
+zero · RG211 a sentence placeholder that names no figure (nearest name suggested) · RG212 two
+fields that say the same figure two ways (growth and index).
 """
 from __future__ import annotations
 
 import difflib
 from decimal import Decimal, localcontext
 from typing import Iterable, Optional
+
+from dataclasses import replace as _replace
 
 from ..errors import ERROR, WARNING, Finding, display_path
 from .figures import Figure, Report
@@ -80,6 +85,9 @@ def _check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iter
                 base = at("sections", fig.section, group, fig.id)
                 out.extend(_check_figure(fig, base, loaded, report))
 
+    for sec_key, view in report.sections.items():
+        out.extend(_check_sentences(report, loaded, sec_key, view.sentences))
+
     counts = report.counts
     for c in counts.values():
         base = at("sections", c.section, "counts", c.id)
@@ -111,6 +119,30 @@ def _check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iter
                                               f"{names} = {total} khác {c.id} = {c.value}: sửa "
                                               "giá trị tổng hoặc các thành phần cho khớp"))
     return out
+
+
+def _check_sentences(report: Report, loaded: Loaded, sec_key: str, patterns: list[str]
+                     ) -> list[Finding]:
+    """RG211 for each placeholder of an author's sentence that cannot be filled, at its
+    line and column in the data file."""
+    from .sentences import problems
+    out = []
+    for i, pattern in enumerate(patterns):
+        path = ("sections", sec_key, "sentences", i)
+        for p in problems(report, sec_key, pattern):
+            f = loaded.finding(path, "RG211", p.message)
+            out.append(_replace(f, column=f.column + p.column + _quote_offset(loaded, path)))
+    return out
+
+
+def _quote_offset(loaded: Loaded, path: tuple) -> int:
+    """1 when the scalar at `path` is quoted in the file (its text starts after the quote)."""
+    line, col = loaded.where(path)
+    try:
+        text = loaded.path.read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return 0
+    return 1 if text[col - 1:col] in ("'", '"') else 0
 
 
 def _new_section_hint(sec_key: str, loaded: Loaded) -> str:
@@ -158,14 +190,68 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
                                   f"tốc độ tăng {fmt(growth)}% khó tin (trên 1000%): kiểm tra lại "
                                   "value, same_period và growth (nhầm đơn vị?)",
                                   WARNING))
-    if ind.growth is not None and fig.growth_computed is not None:
-        if abs(fig.growth_computed - ind.growth) > tolerance(ind.growth):
+    if ind.growth is not None and ind.index is not None:
+        out.append(loaded.finding(base + ("index",), "RG212",
+                                  f"growth = {fmt(ind.growth)}% và index = {fmt(ind.index)}% cùng "
+                                  "nói một mức so với cùng kỳ: giữ một trong hai (index = 100 + growth)"))
+    stated = fig.growth_stated
+    if stated is not None and fig.growth_computed is not None:
+        field = "growth" if ind.growth is not None else "index"
+        written = ind.growth if ind.growth is not None else ind.index
+        tol = tolerance(written)
+        computed = fig.growth_computed
+        q = ind.growth_qualifier
+        if q in ("trên", "hơn"):  # the real rate is beyond the stated one
+            bad = (computed < 0) != (stated < 0) or abs(computed) < abs(stated) - tol
+        elif q == "gần":  # the real rate is a little short of it
+            bad = (computed < 0) != (stated < 0) or abs(computed) > abs(stated) + tol
+        else:
+            bad = abs(computed - stated) > tol
+        if bad:
             src = "năm trước" if fig.same_period_from_previous else "same_period"
+            said = f"{q} " if q else ""
+            right = _q(computed if field == "growth" else computed + HUNDRED)
+            want = (f"sửa {field} thành '{fmt(right)}'" if not q
+                    else f"'{q} {fmt(written)}%' không khớp mức tính được, sửa {field}")
             out.append(loaded.finding(
-                base + ("growth",), "RG202",
-                f"growth = {fmt(ind.growth)}% khác mức tính từ giá trị ({fmt(ind.value)} so với "
-                f"{fmt(fig.same_period)} của {src}: {fmt(_q(fig.growth_computed))}%): sửa growth "
-                f"thành '{fmt(_q(fig.growth_computed))}' hoặc kiểm tra value, same_period"))
+                base + (field,), "RG202",
+                f"{field} = {said}{fmt(written)}% khác mức tính từ giá trị ({fmt(ind.value)} so "
+                f"với {fmt(fig.same_period)} của {src}: {fmt(_q(computed))}%): {want} hoặc kiểm "
+                "tra value, same_period"))
+    if ind.plan_excess is not None:
+        if ind.plan_excess <= 0:
+            out.append(loaded.finding(base + ("plan_excess",), "RG203",
+                                      f"plan_excess = {fmt(ind.plan_excess)}% phải lớn hơn 0 (vượt "
+                                      "kế hoạch); nếu chưa đạt kế hoạch dùng plan_completion"))
+        if ind.plan_completion is not None:
+            if abs(ind.plan_completion - HUNDRED - ind.plan_excess) > tolerance(ind.plan_excess):
+                out.append(loaded.finding(
+                    base + ("plan_excess",), "RG203",
+                    f"plan_excess = {fmt(ind.plan_excess)}% khác plan_completion = "
+                    f"{fmt(ind.plan_completion)}% (vượt = thực hiện − 100): giữ một trong hai"))
+        elif fig.plan_pct_computed is not None and abs(
+                fig.plan_pct_computed - HUNDRED - ind.plan_excess) > tolerance(ind.plan_excess):
+            got = _q(fig.plan_pct_computed - HUNDRED)
+            out.append(loaded.finding(
+                base + ("plan_excess",), "RG203",
+                f"plan_excess = {fmt(ind.plan_excess)}% khác mức tính từ kế hoạch "
+                f"({fmt(ind.value)}/{fmt(ind.plan)}: vượt {fmt(got)}%): sửa plan_excess thành "
+                f"'{fmt(got)}' hoặc kiểm tra value, plan"))
+    if ind.multiple is not None:
+        m = ind.multiple
+        if m.times <= 0:
+            out.append(loaded.finding(base + ("multiple", "times"), "RG210",
+                                      f"gấp {fmt(m.times)} lần: số lần phải lớn hơn 0"))
+        if m.year >= report.period.year:
+            out.append(loaded.finding(base + ("multiple", "year"), "RG210",
+                                      f"năm gốc {m.year} phải trước năm báo cáo {report.period.year}"))
+        if m.base_value is not None and m.base_value > 0 and ind.value is not None and m.times > 0:
+            got = ind.value / m.base_value
+            if abs(got - m.times) > tolerance(m.times):
+                out.append(loaded.finding(
+                    base + ("multiple", "times"), "RG210",
+                    f"gấp {fmt(m.times)} lần khác mức tính từ giá trị ({fmt(ind.value)}/"
+                    f"{fmt(m.base_value)} = {fmt(_q(got))} lần): sửa times hoặc base_value"))
     if ind.plan_completion is not None and fig.plan_pct_computed is not None:
         if abs(fig.plan_pct_computed - ind.plan_completion) > tolerance(ind.plan_completion):
             out.append(loaded.finding(
@@ -180,12 +266,65 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
         missing = [p for p in ind.parts if p not in report.figures]
         for p in missing:
             out.append(_unknown_part(loaded, base, p, known, ind.parts))
-        total = fig.parts_sum
-        if not missing and total is not None and ind.value is not None:
-            if abs(total - ind.value) >= tolerance(ind.value):
-                names = " + ".join(ind.parts)
-                out.append(loaded.finding(base + ("value",), "RG201",
-                                          f"{names} = {fmt(total)} khác {fig.id} = "
-                                          f"{fmt(ind.value)}{unit}: sửa giá trị tổng hoặc các "
-                                          "thành phần cho khớp"))
+        if not missing and ind.value is not None and all(p.value is not None for p in fig.parts):
+            problem = _parts_problem(fig)
+            if problem:
+                out.append(loaded.finding(base + ("value",), "RG201", problem))
     return out
+
+
+HUNDRED = Decimal(100)
+
+#: scales of the money and trade units, for parts written in another unit than their total
+#: ("gần 3 nghìn tỷ đồng" under a total in tỷ đồng)
+UNIT_SCALE = {"đồng": (1, "đồng"), "triệu đồng": (10**6, "đồng"), "tỷ đồng": (10**9, "đồng"),
+              "nghìn tỷ đồng": (10**12, "đồng"), "USD": (1, "USD"), "nghìn USD": (10**3, "USD"),
+              "triệu USD": (10**6, "USD"), "tỷ USD": (10**9, "USD")}
+
+
+def _in_unit(value: Decimal, unit: str, target: str) -> Decimal:
+    a, b = UNIT_SCALE.get(unit), UNIT_SCALE.get(target)
+    if unit == target or a is None or b is None or a[1] != b[1]:
+        return value
+    return value * Decimal(a[0]) / Decimal(b[0])
+
+
+def _parts_problem(fig: Figure) -> Optional[str]:
+    """Why the parts cannot add up to the total, or None.
+
+    A stated figure is exact unless qualified: "trên"/"hơn" X means at least X, "gần" X at
+    most X. The parts then span an interval [low, high] that must meet the total's own
+    interval, within one unit of the total's last digit: parts marked "trên" may sum below
+    the total, never above it by more than rounding."""
+    ind = fig.ind
+    unit = f" ({ind.unit})" if ind.unit else ""
+    low = Decimal(0)
+    high: Optional[Decimal] = Decimal(0)
+    for p in fig.parts:
+        v = _in_unit(p.value, p.unit, ind.unit)
+        if p.qualifier in ("trên", "hơn"):
+            low += v
+            high = None
+        elif p.qualifier == "gần":
+            high = None if high is None else high + v
+        else:
+            low += v
+            high = None if high is None else high + v
+    tol = tolerance(ind.value)
+    t_low = ind.value if ind.qualifier != "gần" else Decimal(0)
+    t_high = None if ind.qualifier in ("trên", "hơn") else ind.value
+    names = " + ".join(ind.parts)
+    approx = any(p.qualifier for p in fig.parts) or ind.qualifier
+    if t_high is not None and low >= t_high + tol:
+        if not approx:
+            return (f"{names} = {fmt(low)} khác {fig.id} = {fmt(ind.value)}{unit}: sửa giá trị "
+                    "tổng hoặc các thành phần cho khớp")
+        return (f"{names} ít nhất là {fmt(low)}, vượt {fig.id} = {fmt(ind.value)}{unit}: các "
+                "thành phần 'trên'/'hơn' cộng lại không được lớn hơn tổng")
+    if high is not None and high <= t_low - tol:
+        if not approx:
+            return (f"{names} = {fmt(high)} khác {fig.id} = {fmt(ind.value)}{unit}: sửa giá trị "
+                    "tổng hoặc các thành phần cho khớp")
+        return (f"{names} nhiều nhất là {fmt(high)}, chưa tới {fig.id} = {fmt(ind.value)}{unit}: "
+                "nếu thành phần là số gần đúng hãy ghi qualifier: trên hoặc hơn")
+    return None

@@ -171,12 +171,14 @@ def period_label(year: int, half: Optional[str]) -> str:
 def period_labels(report: Report) -> dict[str, str]:
     """Wording of the period, the same period a year earlier, and the next period."""
     p = report.period
+    style = report.province.style
     following = {"h1": (p.year, "h2")}.get(p.half, (p.year + 1, None))
     return {"period_label": period_label(p.year, p.half),
             "next_label": period_label(*following),
             "prev_label": period_label(p.year - 1, p.half),
-            "same_base": f"cùng kỳ năm {p.year - 1}",
-            "plan_label": "kế hoạch năm"}
+            "prev_year": p.year - 1,
+            "same_base": vnformat.format_base(style.base, p.year - 1, p.half),
+            "plan_label": style.plan_name}
 
 
 def _chart_functions(report: Report, province_dir: Optional[Path], labels: dict[str, str]):
@@ -211,6 +213,14 @@ def _chart_functions(report: Report, province_dir: Optional[Path], labels: dict[
     return has_chart, chart
 
 
+def _fill_function(report: Report):
+    def fill(section: str, pattern: str) -> str:
+        """An author's sentence with its placeholders filled (reportgen/sentences.py)."""
+        from ..data.sentences import fill as fill_sentence, finish
+        return finish(fill_sentence(report, section, pattern))
+    return fill
+
+
 def _appendix_function(report: Report, layout: Layout):
     def appendix_rows(task_units=("nhiệm vụ",)):
         """The rows of the table "Biểu chỉ tiêu chủ yếu" (reportgen/appendix.py)."""
@@ -238,6 +248,7 @@ def context(report: Report, layout: Layout, province_dir: Optional[Path] = None)
         "subject_lines": subject.split("\n"),
         "doc_title": "Báo cáo " + subject.replace("\n", " "),
         "appendix_rows": _appendix_function(report, layout),
+        "fill": _fill_function(report),
         "has_chart": has_chart,
         "chart": chart,
         **labels,
