@@ -539,7 +539,7 @@ def format_multiple(times: Number, year: Number, digits: int | None = None) -> s
 
 def format_plan(
     pct: Number, style: str = "dat", plan: str = "kế hoạch năm", digits: int | None = None,
-    so_voi: bool = True,
+    so_voi: bool = True, qualifier: str | None = None,
 ) -> str:
     """Describe plan completion ``pct`` (in %, actual / plan).
 
@@ -555,12 +555,13 @@ def format_plan(
     plan = _check_text(plan, func, "plan")
     if style not in PLAN_STYLES:
         raise ValueError(f"{func}(): style {style!r} không hợp lệ; dùng 'dat', 'bang' hoặc 'vuot'")
+    q = _qualifier(qualifier, func)
     if style == "vuot" and d > _HUNDRED:
         over = _round(_add(d, _HUNDRED.copy_negate()), digits)
         if not _is_zero(over):
-            return f"vượt {_render(over)}%" + _base_suffix(plan, with_so_voi=so_voi)
+            return f"vượt {q}{_render(over)}%" + _base_suffix(plan, with_so_voi=so_voi)
     word = "bằng" if style == "bang" else "đạt"
-    return f"{word} {_render(_round(d, digits))}%" + _base_suffix(plan, with_so_voi=False)
+    return f"{word} {q}{_render(_round(d, digits))}%" + _base_suffix(plan, with_so_voi=False)
 
 
 def format_plan_growth(rate: Number, plan: str = "kế hoạch", digits: int | None = None) -> str:

@@ -177,12 +177,21 @@ def expected(report: Report, figure: SeedFigure) -> str:
         text = format_count(count.value, count.total, pad)
         return f"{count.qualifier} {text}" if count.qualifier else text
     x = _number(value, figure)
+    # a rate said approximately: 'tăng trên 11%', 'đạt gần 50%' (the indicator's qualifier
+    # of that field)
+    field_q = {"growth": "growth_qualifier", "plan_completion": "plan_qualifier"}
+    head, _, last = figure.path.rpartition(".")
+    q = None
+    if last in field_q:
+        owner = resolve(report, head)
+        q = getattr(owner, field_q[last], None) if isinstance(owner, Indicator) else None
     if kind == "number":
         return format_number(x, digits)
     if kind == "percent":
-        return format_percent(x, digits)
+        text = format_percent(x, digits)
+        return f"{q} {text}" if q else text
     if kind == "change":
-        return format_change(x, base="", digits=digits)
+        return format_change(x, base="", digits=digits, qualifier=q)
     if kind == "ratio":
         return format_percent(HUNDRED + x, digits)
     if kind == "excess":

@@ -15,7 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from seeded import normalise, pdf_pages_text, seeded_reports
+from seeded import missing_in_context, normalise, pdf_pages_text, seeded_reports
 
 FRAME_TABLES = 2  # the header and the closing are borderless tables drawn by the writer
 
@@ -146,11 +146,17 @@ def test_docx_text_equals_pdf_text(reports):
         assert set(rest) <= {"-"}, (key, leftover)
 
 
-def test_every_seed_figure_in_docx(reports):
+def _in_context(s, text: str) -> list[str]:
+    from reportgen.data.layout import load_layout
+    report = s.manifest.load()
+    layout = load_layout(s.project.templates, s.manifest.data_root / s.manifest.province)
+    return missing_in_context(text, report, layout, s.manifest.figures)
+
+
+def test_every_seed_figure_in_docx_in_context(reports):
     for key, s in reports.items():
         frame, flow = docx_blocks(s.outputs["docx"])
-        text = " ".join(frame + flow)
-        missing = [f.printed for f in s.manifest.figures if f.printed not in text]
+        missing = _in_context(s, " ".join(flow))
         assert not missing, f"{key}: {missing}"
 
 
@@ -199,6 +205,5 @@ def test_libreoffice_opens_each_docx(reports, tmp_path):
         data = out.read_bytes()
         pages = pdf_pages_text(data)
         assert abs(len(pages) - len(s.pages)) <= 1, (key, len(pages), len(s.pages))
-        text = " ".join(pages)
-        missing = [f.printed for f in s.manifest.figures if f.printed not in text]
+        missing = _in_context(s, " ".join(pages))
         assert not missing, f"{key}: {missing}"

@@ -97,6 +97,10 @@ class Figure:
         return self.ind.growth_qualifier
 
     @property
+    def plan_qualifier(self) -> Optional[str]:
+        return self.ind.plan_qualifier
+
+    @property
     def base(self) -> Optional[str]:
         """The figure's own comparison base style, None: the province's."""
         return self.ind.base

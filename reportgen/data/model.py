@@ -126,13 +126,17 @@ class Indicator(Strict):
     plan_name: Optional[PlanName] = Field(None, description="Tên kế hoạch: 'kế hoạch năm', "
                                                             "'kế hoạch đầu năm' …")
     plan_completion: Optional[Num] = Field(None, description="Tỷ lệ thực hiện kế hoạch (%) đã công bố")
+    plan_qualifier: Optional[Qualifier] = Field(None, description="Tỷ lệ kế hoạch gần đúng: "
+                                                                  "'gần' → 'đạt gần 50% kế hoạch năm'")
     plan_excess: Optional[Num] = Field(None, description="Vượt kế hoạch (%): '2,5' → 'vượt 2,5% "
                                                          "kế hoạch năm' (= 102,5% kế hoạch)")
     out_of: Optional[Num] = Field(None, description="Thang điểm, ví dụ 100 trong '90,01/100 điểm'")
     parts: list[str] = Field(default_factory=list, description="Mã các chỉ tiêu cộng lại bằng chỉ tiêu này")
+    parts_incomplete: bool = Field(False, description="true: các thành phần chỉ là vài mục chính "
+                                                      "(trong đó …), cộng lại không vượt tổng")
     compare: Optional[ChangeStyle] = Field(None, description="Cách viết so với cùng kỳ khi giảm")
     plan_style: PlanStyle = "dat"
-    note: Optional[str] = None
+    note: Optional[str] = Field(None, description="Ghi chú cho người nhập liệu (không in ra báo cáo)")
 
 
 class Count(Strict):

@@ -33,7 +33,7 @@ from .. import vnformat as vn
 from .figures import CountFigure, Figure, Report
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-NAME = re.compile(r"^\s*([A-Za-z0-9_]+)(?:\.([A-Za-z_]+))?\s*$")
+NAME = re.compile(r"^\s*(\w+)(?:\.(\w+))?\s*$")
 
 COUNT_FORMS = ("value", "total", "diff", "change", "pct")
 FIGURE_FORMS = ("number", "change", "growth", "index", "plan", "plan_value", "same_period",
@@ -172,7 +172,7 @@ def _fill_one(report: Report, target, form: Optional[str]) -> str:
         return vn.format_percent(Decimal(100) + _need(f.growth))
     if form == "plan":
         return vn.format_plan(_need(f.plan_pct), f.plan_style, f.plan_name or style.plan_name,
-                              so_voi=f.plan_excess is None)
+                              so_voi=f.plan_excess is None, qualifier=f.plan_qualifier)
     if form == "plan_value":
         return vn.format_value(_need(f.plan), f.unit)
     if form == "same_period":

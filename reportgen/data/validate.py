@@ -121,6 +121,19 @@ def _check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iter
     return out
 
 
+def _off(computed: Decimal, stated: Decimal, qualifier: Optional[str],
+         tol: Optional[Decimal] = None) -> bool:
+    """True when a stated figure disagrees with the one computed, reading its qualifier:
+    "trên"/"hơn" X means the real figure is beyond X, "gần" X that it falls a little short
+    (in size, on the same side of zero); unqualified, one unit of the last digit written."""
+    tol = tolerance(stated) if tol is None else tol
+    if qualifier in ("trên", "hơn"):
+        return (computed < 0) != (stated < 0) or abs(computed) < abs(stated) - tol
+    if qualifier == "gần":
+        return (computed < 0) != (stated < 0) or abs(computed) > abs(stated) + tol
+    return abs(computed - stated) > tol
+
+
 def _check_sentences(report: Report, loaded: Loaded, sec_key: str, patterns: list[str]
                      ) -> list[Finding]:
     """RG211 for each placeholder of an author's sentence that cannot be filled, at its
@@ -201,13 +214,7 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
         tol = tolerance(written)
         computed = fig.growth_computed
         q = ind.growth_qualifier
-        if q in ("trên", "hơn"):  # the real rate is beyond the stated one
-            bad = (computed < 0) != (stated < 0) or abs(computed) < abs(stated) - tol
-        elif q == "gần":  # the real rate is a little short of it
-            bad = (computed < 0) != (stated < 0) or abs(computed) > abs(stated) + tol
-        else:
-            bad = abs(computed - stated) > tol
-        if bad:
+        if _off(computed, stated, q, tol):
             src = "năm trước" if fig.same_period_from_previous else "same_period"
             said = f"{q} " if q else ""
             right = _q(computed if field == "growth" else computed + HUNDRED)
@@ -253,7 +260,7 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
                     f"gấp {fmt(m.times)} lần khác mức tính từ giá trị ({fmt(ind.value)}/"
                     f"{fmt(m.base_value)} = {fmt(_q(got))} lần): sửa times hoặc base_value"))
     if ind.plan_completion is not None and fig.plan_pct_computed is not None:
-        if abs(fig.plan_pct_computed - ind.plan_completion) > tolerance(ind.plan_completion):
+        if _off(fig.plan_pct_computed, ind.plan_completion, ind.plan_qualifier):
             out.append(loaded.finding(
                 base + ("plan_completion",), "RG203",
                 f"plan_completion = {fmt(ind.plan_completion)}% khác mức tính từ kế hoạch "
@@ -299,7 +306,8 @@ def _parts_problem(fig: Figure) -> Optional[str]:
     ind = fig.ind
     unit = f" ({ind.unit})" if ind.unit else ""
     low = Decimal(0)
-    high: Optional[Decimal] = Decimal(0)
+    # only some parts listed ("trong đó" the main items): they are a lower bound of the total
+    high: Optional[Decimal] = None if ind.parts_incomplete else Decimal(0)
     for p in fig.parts:
         v = _in_unit(p.value, p.unit, ind.unit)
         if p.qualifier in ("trên", "hơn"):
@@ -314,13 +322,14 @@ def _parts_problem(fig: Figure) -> Optional[str]:
     t_low = ind.value if ind.qualifier != "gần" else Decimal(0)
     t_high = None if ind.qualifier in ("trên", "hơn") else ind.value
     names = " + ".join(ind.parts)
-    approx = any(p.qualifier for p in fig.parts) or ind.qualifier
+    approx = any(p.qualifier for p in fig.parts) or ind.qualifier or ind.parts_incomplete
     if t_high is not None and low >= t_high + tol:
         if not approx:
             return (f"{names} = {fmt(low)} khác {fig.id} = {fmt(ind.value)}{unit}: sửa giá trị "
                     "tổng hoặc các thành phần cho khớp")
         return (f"{names} ít nhất là {fmt(low)}, vượt {fig.id} = {fmt(ind.value)}{unit}: các "
-                "thành phần 'trên'/'hơn' cộng lại không được lớn hơn tổng")
+                "thành phần (kể cả 'trên'/'hơn', hay chỉ là vài mục chính) cộng lại không được "
+                "lớn hơn tổng")
     if high is not None and high <= t_low - tol:
         if not approx:
             return (f"{names} = {fmt(high)} khác {fig.id} = {fmt(ind.value)}{unit}: sửa giá trị "

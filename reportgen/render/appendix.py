@@ -7,8 +7,11 @@ năm trước | Kế hoạch năm | Ước thực hiện năm | So sánh (%): TH
 * Rows are grouped by the layout's sections (I, II, …; a section without rows is left out);
   inside a group the figures are numbered 1, 2, …, the parts of a total follow it as "-",
   and the main products come under a row "n. Sản phẩm … chủ yếu" as n.1, n.2, ….
-* Counts appear when their unit names tasks (`task_units`, default "nhiệm vụ"): a count of
-  completed tasks out of a total reads as TH = value, KH = total.
+* Counts appear when their unit names tasks (`task_units`, default "nhiệm vụ"), or when an
+  author's sentence (`sentences:`) says them: a count of completed tasks out of a total
+  reads as TH = value, KH = total.
+* A plan stated as a growth rate shows in the plan column as "tăng 9%"; an approximate
+  rate keeps its word ("trên 111", "gần 50").
 * Targets for the next period (the section `phuong_huong`, or status "phấn đấu đạt") are
   not results and are left out.
 * TH/KH is the plan completion (stated, else computed), TH/cùng kỳ the index 100 + growth
@@ -37,7 +40,8 @@ TASK_UNITS = ("nhiệm vụ",)
 
 #: DataFrame columns, in order
 COLUMNS = ("group", "section", "section_title", "kind", "id", "parent", "level", "stt", "label",
-           "unit", "qualifier", "previous", "plan", "value", "plan_pct", "index")
+           "unit", "qualifier", "previous", "plan", "value", "plan_pct", "index", "plan_growth",
+           "growth_qualifier", "plan_qualifier")
 #: the numeric columns, left to right as the table shows them
 NUMBER_COLUMNS = ("previous", "plan", "value", "plan_pct", "index")
 
@@ -56,7 +60,8 @@ def _figure_record(f: Figure, kind: str, level: int, parent: Optional[str]) -> d
     return {"kind": kind, "id": f.id, "parent": parent, "level": level,
             "label": figure_label(f), "unit": f.unit, "qualifier": f.qualifier,
             "previous": f.same_period, "plan": f.plan, "value": f.value,
-            "plan_pct": f.plan_pct, "index": _index(f.growth)}
+            "plan_pct": f.plan_pct, "index": _index(f.growth), "plan_growth": f.plan_growth,
+            "growth_qualifier": f.growth_qualifier, "plan_qualifier": f.plan_qualifier}
 
 
 def _count_record(c: CountFigure, level: int, parent: Optional[str]) -> dict[str, Any]:
@@ -66,7 +71,8 @@ def _count_record(c: CountFigure, level: int, parent: Optional[str]) -> dict[str
             "label": upper_first(c.label), "unit": c.unit, "qualifier": c.count.qualifier,
             "previous": None if same is None else Decimal(same),
             "plan": None if c.total is None else Decimal(c.total),
-            "value": Decimal(c.value), "plan_pct": c.share_pct, "index": _index(c.change)}
+            "value": Decimal(c.value), "plan_pct": c.share_pct, "index": _index(c.change),
+            "plan_growth": None, "growth_qualifier": None, "plan_qualifier": None}
 
 
 def _products_title(section: str) -> str:
@@ -94,7 +100,8 @@ def records(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNI
                 if p.status != TARGET_STATUS:
                     rows.append({**_figure_record(p, "part", 2, f.id), "stt": "-"})
         for c in view.counts.values():
-            if c.is_part or c.unit not in task_units:
+            # tasks, and the counts an author's sentence says (they are figures of the report)
+            if c.is_part or (c.unit not in task_units and c.id not in view.bound):
                 continue
             n += 1
             rows.append({**_count_record(c, 1, None), "stt": str(n)})
@@ -130,9 +137,10 @@ def frame(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS
 
     recs = records(report, layout, task_units)
     df = pd.DataFrame.from_records(recs, columns=list(COLUMNS))
-    for col in NUMBER_COLUMNS + ("qualifier", "parent"):
+    for col in NUMBER_COLUMNS + ("qualifier", "parent", "plan_growth", "growth_qualifier",
+                                 "plan_qualifier"):
         # keep Decimal/None as they are: no float conversion, no NaN
-        df[col] = pd.Series([r[col] for r in recs], index=df.index, dtype=object)
+        df[col] = pd.Series([r.get(col) for r in recs], index=df.index, dtype=object)
     return df
 
 
@@ -155,6 +163,14 @@ def cell_text(x: Any, qualifier: Optional[str] = None) -> str:
         return ""
     text = format_number(x if isinstance(x, (Decimal, int)) else Decimal(str(x)))
     return f"{qualifier} {text}" if qualifier and not _missing(qualifier) else text
+
+
+def plan_cell(plan: Any, plan_growth: Any) -> str:
+    """The plan column: the plan value, else a planned growth rate ('tăng 9%')."""
+    if not _missing(plan) or _missing(plan_growth):
+        return cell_text(plan)
+    from ..vnformat import format_plan_growth
+    return format_plan_growth(plan_growth, "")
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,7 @@ def rows(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS
         out.append(AppendixRow(
             kind=rec["kind"], id=rec["id"], level=int(rec["level"]), stt=rec["stt"],
             label=rec["label"], unit=rec["unit"] or "",
-            previous=cell_text(rec["previous"]), plan=cell_text(rec["plan"]),
-            value=cell_text(rec["value"], q), plan_pct=cell_text(rec["plan_pct"]),
-            index=cell_text(rec["index"])))
+            previous=cell_text(rec["previous"]), plan=plan_cell(rec["plan"], rec["plan_growth"]),
+            value=cell_text(rec["value"], q), plan_pct=cell_text(rec["plan_pct"], rec["plan_qualifier"]),
+            index=cell_text(rec["index"], rec["growth_qualifier"])))
     return out

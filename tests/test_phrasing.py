@@ -1,0 +1,235 @@
+"""Phrasing a real report needs (issue 13): each form validates, and prints exactly.
+
+Findings for the new fields (RG201 with qualified parts, RG202 with a qualified growth or an
+index, RG203 with plan_excess, RG210 multiple, RG211 sentence placeholders, RG212 growth and
+index together) follow tests/test_findings.py: a small tree that triggers the finding at its
+line and column, and its twin that does not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pytest
+
+from reportgen.errors import ERROR
+from test_findings import check, codes, only
+
+# ------------------------------------------------------------------------------- findings
+
+
+@dataclass
+class Case:
+    code: str
+    bad: tuple[str, str]
+    where: tuple[str, Optional[str]]
+    parts: tuple[str, ...]
+    good: tuple[str, str]
+    extra: set = field(default_factory=set)
+
+
+GTSX = "        growth: 10\n"
+XK = "        value: '22,003'\n"
+HO_SO = "        total: 120\n"  # the file's last line (two of them: see _apply)
+
+CASES = {
+    # "trên 12%" when the values give 10%: the real rate is not above the stated one
+    "RG202-above": Case(
+        "RG202", (GTSX, "        growth: 12\n        growth_qualifier: trên\n"),
+        ("growth: 12", "12"), ("trên 12%", "10,00%"),
+        (GTSX, "        growth: 9\n        growth_qualifier: trên\n")),
+    "RG202-near": Case(
+        "RG202", (GTSX, "        growth: 8\n        growth_qualifier: gần\n"),
+        ("growth: 8", "8"), ("gần 8%",),
+        (GTSX, "        growth: 11\n        growth_qualifier: gần\n")),
+    "RG202-index": Case(
+        "RG202", (GTSX, "        index: 112\n"), ("index: 112", "112"),
+        ("index = 112%", "sửa index thành '110,00'"),
+        (GTSX, "        index: 110\n")),
+    "RG212-growth-and-index": Case(
+        "RG212", (GTSX, GTSX + "        index: 110\n"), ("index: 110", "110"),
+        ("giữ một trong hai",), (GTSX, GTSX)),
+    # 1.100 of a plan of 1.000 is 10% above it, not 12%
+    "RG203-plan-excess": Case(
+        "RG203", ("        plan_completion: 110\n", "        plan_excess: 12\n"),
+        ("plan_excess: 12", "12"), ("vượt 10,00%", "sửa plan_excess thành '10,00'"),
+        ("        plan_completion: 110\n", "        plan_excess: 10\n")),
+    "RG203-excess-and-completion": Case(
+        "RG203", ("        plan_completion: 110\n", "        plan_completion: 110\n        plan_excess: 8\n"),
+        ("plan_excess: 8", "8"), ("khác plan_completion",),
+        ("        plan_completion: 110\n", "        plan_completion: 110\n        plan_excess: 10\n")),
+    "RG210-multiple": Case(
+        "RG210", (GTSX, GTSX + "        multiple:\n          times: '2,5'\n          year: 2015\n"
+                  "          base_value: 500\n"),
+        ("times: '2,5'", "'2,5'"), ("gấp 2,5 lần", "1.100/500 = 2,20 lần"),
+        (GTSX, GTSX + "        multiple:\n          times: '2,2'\n          year: 2015\n"
+         "          base_value: 500\n")),
+    "RG210-year": Case(
+        "RG210", (GTSX, GTSX + "        multiple:\n          times: 2\n          year: 2022\n"),
+        ("year: 2022", "2022"), ("phải trước năm báo cáo 2022",),
+        (GTSX, GTSX + "        multiple:\n          times: 2\n          year: 2012\n")),
+    # parts marked "trên" may sum below the total (22,003 + trên 12 < 34,410) ...
+    "RG201-above-parts-over-total": Case(
+        "RG201", ("        value: '12,407'\n", "        value: '12,5'\n        qualifier: trên\n"),
+        ("value: '34,410'", "'34,410'"), ("ít nhất là 34,503", "không được lớn hơn tổng"),
+        ("        value: '12,407'\n", "        value: 12\n        qualifier: trên\n")),
+    # ... and parts marked "gần" may not fall short of it
+    "RG201-near-parts-under-total": Case(
+        "RG201", ("        value: '12,407'\n", "        value: 12\n        qualifier: gần\n"),
+        ("value: '34,410'", "'34,410'"), ("nhiều nhất là 34,003", "qualifier: trên hoặc hơn"),
+        ("        value: '12,407'\n", "        value: 13\n        qualifier: gần\n")),
+    "RG201-incomplete-parts": Case(
+        "RG201", (XK, "        value: 35\n"), ("value: '34,410'", "'34,410'"),
+        ("không được lớn hơn tổng",),
+        (XK, "        value: 21\n"), extra=set()),
+    "RG211-unknown-placeholder": Case(
+        "RG211", (HO_SO, HO_SO + "    sentences:\n      - 'Tiếp nhận {ho_sô} hồ sơ'\n"),
+        ("Tiếp nhận", "{ho_sô}"), ("không có chỉ tiêu 'ho_sô'", "ý bạn là '{ho_so}'?"),
+        (HO_SO, HO_SO + "    sentences:\n      - 'Tiếp nhận {ho_so} hồ sơ'\n")),
+    "RG211-unknown-form": Case(
+        "RG211", (HO_SO, HO_SO + "    sentences:\n      - Tiếp nhận {ho_so.vaule} hồ sơ\n"),
+        ("Tiếp nhận", "{ho_so.vaule}"), ("không có dạng 'vaule'", "ý bạn là '{ho_so.value}'?"),
+        (HO_SO, HO_SO + "    sentences:\n      - Tiếp nhận {ho_so.value} hồ sơ\n")),
+    "RG211-lone-brace": Case(
+        "RG211", (HO_SO, HO_SO + "    sentences:\n      - Tiếp nhận {ho_so hồ sơ\n"),
+        ("Tiếp nhận", "{"), ("dấu '{' lẻ",),
+        (HO_SO, HO_SO + "    sentences:\n      - Tiếp nhận {ho_so} hồ sơ {{mẫu}}\n")),
+}
+
+
+def _apply(tree, text: str, edit: tuple[str, str]) -> str:
+    """An edit of the valid file; an edit of HO_SO appends to its end (the section
+    quan_ly_nha_nuoc, whose `sentences:` then follow its counts)."""
+    old, new = edit
+    if old == HO_SO:
+        assert text.endswith(HO_SO)
+        return text[:-len(HO_SO)] + new
+    return tree.edit(text, old, new)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_phrasing_finding(tree, name):
+    case = CASES[name]
+    text = tree.period_text
+    if name == "RG201-incomplete-parts":
+        text = tree.edit(text, "        parts: [xuat_khau, nhap_khau]\n",
+                         "        parts: [xuat_khau]\n        parts_incomplete: true\n")
+    bad = _apply(tree, text, case.bad)
+    tree.write(bad)
+    findings = tree.findings()
+    f = only(findings, case.code)
+    line, col = tree.pos(bad, *case.where)
+    check(f, line, col, ERROR, *case.parts)
+    assert codes(findings) <= {case.code} | case.extra, [str(x) for x in findings]
+    tree.write(_apply(tree, text, case.good))
+    assert tree.findings() == [], [str(x) for x in tree.findings()]
+
+
+def test_growth_qualifier_is_a_field_and_a_typo_points_to_it(tree):
+    bad = tree.edit(tree.period_text, GTSX, GTSX + "        growth_qualifer: trên\n")
+    tree.write(bad)
+    f = only(tree.findings(), "RG120")
+    assert "ý bạn là 'growth_qualifier'?" in f.message, str(f)
+
+
+# ------------------------------------------------------------------ test provinces
+# tests/fixtures/phrasing: provinces built from other public reports (figures copied, words
+# our own), each using several of the phrasings; their manifests are checked like seeds/.
+
+from seeded import PHRASING, missing_in_context, normalise, phrasing_reports  # noqa: E402
+from seeds import expected, manifests  # noqa: E402
+
+FIXTURE_MANIFESTS = manifests(PHRASING / "seeds")
+
+
+def test_at_least_three_test_provinces_with_their_sources():
+    assert len({m.province for m in FIXTURE_MANIFESTS}) >= 3
+    for m in FIXTURE_MANIFESTS:
+        assert m.source.startswith("https://"), m.source  # the address of the public report
+        assert m.file.stem == m.slug
+
+
+def test_fixture_data_validates(monkeypatch):
+    from reportgen.commands import validate
+    from reportgen.project import Project
+    summary = validate(Project(data=PHRASING / "data", templates=PHRASING.parents[2] / "templates"),
+                       all_=True)
+    assert [str(f) for f in summary.findings] == []
+    assert {f"{r.slug}-{r.period.slug}" for r in summary.results} == {m.slug for m in FIXTURE_MANIFESTS}
+
+
+@pytest.mark.parametrize("manifest", FIXTURE_MANIFESTS, ids=lambda m: m.slug)
+def test_fixture_figures_as_printed(manifest):
+    report = manifest.load()
+    wrong = [(f.printed, expected(report, f)) for f in manifest.figures
+             if expected(report, f) != f.printed]
+    assert not wrong, wrong
+
+
+#: the sentences each test province must print, exactly, in PDF, DOCX and HTML
+SENTENCES = {
+    "hau-giang-2022-h1": [
+        "Chỉ số sản xuất công nghiệp tăng 14,22% so với cùng kỳ.",
+        "Sáu tháng đầu năm, toàn ngành làm ra hơn 25.525 tỷ đồng giá trị sản xuất, tăng 22,18% "
+        "so với cùng kỳ và đạt gần 50% kế hoạch năm.",
+    ],
+    "tinh-mau-b-2023": [
+        "Chỉ số sản xuất công nghiệp ước giảm 4,88% so với năm 2022.",
+        "Giá trị sản xuất công nghiệp ước thực hiện 26.366 tỷ đồng, tăng 6,59% so với năm 2022.",
+        "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng xã hội ước đạt 87.972 tỷ đồng, "
+        "tăng 23,85% so với năm 2022, vượt 9,97% kế hoạch năm.",
+        "Kim ngạch xuất khẩu ước đạt 1.500 triệu USD, giảm 1,16% so với năm 2022, đạt 100% kế "
+        "hoạch năm; trong đó: thủy sản ước đạt 925 triệu USD, giảm 11,14% so với năm 2022, đạt "
+        "80,43% kế hoạch năm; gạo ước đạt 450 triệu USD, tăng 33,93% so với năm 2022; hàng may "
+        "mặc ước đạt 120 triệu USD, tương đương năm 2022.",
+    ],
+    "bac-kan-2023": [
+        "Chỉ số sản xuất ngành công nghiệp dự kiến tăng trên 11% so với cùng kỳ năm 2022.",
+        "Giá trị sản xuất công nghiệp trên địa bàn tỉnh đạt trên 1.773 tỷ đồng, tăng trên 11% so "
+        "với cùng kỳ năm 2022, đạt 100% kế hoạch năm.",
+        "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng ước đạt trên 8.200 tỷ đồng, tăng "
+        "trên 30% so với cùng kỳ năm 2022, vượt 20% kế hoạch năm.",
+        "Tổng kim ngạch xuất, nhập khẩu 11 tháng đạt trên 35,6 triệu USD.",
+    ],
+    "thai-nguyen-2022": [
+        "Giá trị sản xuất công nghiệp khu vực kinh tế trong nước đạt trên 78 nghìn tỷ đồng, gấp "
+        "1,38 lần so với năm 2020.",
+        "Sản xuất công nghiệp khu vực kinh tế trong nước tăng gần 12% so với cùng kỳ.",
+    ],
+}
+
+
+def _texts(s) -> dict[str, str]:
+    import html as htmlmod
+    import re
+    from test_docx_report import docx_blocks
+    page = s.outputs["html"].decode("utf-8")
+    return {"pdf": " ".join(s.pages),
+            "docx": " ".join(docx_blocks(s.outputs["docx"])[1]),
+            "html": normalise(htmlmod.unescape(re.sub(r"<[^>]+>", " ", page)))}
+
+
+def test_fixture_reports_in_every_format():
+    from reportgen.data.layout import load_layout
+    reports = phrasing_reports()
+    assert set(reports) == set(SENTENCES)
+    for key, s in reports.items():
+        report = s.manifest.load()
+        layout = load_layout(s.project.templates, s.manifest.data_root / s.manifest.province)
+        for fmt, text in _texts(s).items():
+            missing = missing_in_context(text, report, layout, s.manifest.figures)
+            assert not missing, (key, fmt, missing)
+            for sentence in SENTENCES[key]:
+                assert sentence in text, (key, fmt, sentence)
+
+
+def test_fixture_appendix_shows_plan_growth_and_approximate_parts():
+    from reportgen.document.types import appendix_texts
+    s = phrasing_reports()["tinh-mau-b-2023"]
+    cells = appendix_texts(s.doc)
+    # the parts keep their place under their total
+    i = cells.index("Kim ngạch xuất khẩu")
+    assert cells.index("Thủy sản") > i and cells.index("Gạo") > i
+    s = phrasing_reports()["bac-kan-2023"]
+    cells = appendix_texts(s.doc)
+    assert "trên 1.773" in cells and "trên 8.200" in cells
