@@ -233,3 +233,46 @@ def test_fixture_appendix_shows_plan_growth_and_approximate_parts():
     s = phrasing_reports()["bac-kan-2023"]
     cells = appendix_texts(s.doc)
     assert "trên 1.773" in cells and "trên 8.200" in cells
+
+
+def test_appendix_plan_column_and_sentence_counts(tmp_path):
+    """A plan given as a growth target shows in the plan column ("tăng 9%"); a count an
+    author's sentence says is listed in the appendix; an approximate rate keeps its word."""
+    from reportgen.data.dataset import find_entries
+    from reportgen.data.layout import load_layout
+    from reportgen.project import Project
+    from reportgen.render.appendix import rows
+    from seeded import ROOT
+    from test_data_docs import PROVINCE
+
+    prov = tmp_path / "data" / "tinh-vi-du"
+    prov.mkdir(parents=True)
+    (prov / "province.yaml").write_text(PROVINCE, encoding="utf-8")
+    (prov / "2023.yaml").write_text("""\
+document: {number: 1, date: 2024-01-05}
+sections:
+  cong_nghiep:
+    indicators:
+      iip:
+        label: Chỉ số sản xuất công nghiệp
+        growth: 11
+        growth_qualifier: trên
+        plan_growth: 9
+  quan_ly_nha_nuoc:
+    counts:
+      cua_hang:
+        label: cửa hàng được kiểm tra
+        unit: cửa hàng
+        value: 43
+    sentences:
+      - Kiểm tra {cua_hang} cửa hàng
+""", encoding="utf-8")
+    project = Project(data=tmp_path / "data", templates=ROOT / "templates")
+    from reportgen.commands import validate
+    assert validate(project, all_=True).findings == []
+    from reportgen.data.dataset import load_report
+    report = load_report(project.data, "tinh-vi-du", "2023").report
+    table = {r.id: r for r in rows(report, load_layout(project.templates))}
+    assert table["iip"].plan == "tăng 9%"
+    assert table["iip"].index == "trên 111"
+    assert table["cua_hang"].value == "43"

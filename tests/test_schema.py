@@ -27,7 +27,8 @@ MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)\n")
 def seeded_files() -> list[Path]:
     """Every data file kept in the repository (and the layouts)."""
     files = sorted((ROOT / "data").glob("*/*.yaml"))
-    files += sorted((ROOT / "tests" / "fixtures").rglob("*.yaml"))
+    # (a fixture's `seeds/` holds manifests like seeds/*.yaml, not data files)
+    files += sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.yaml") if "seeds" not in p.parts)
     files.append(ROOT / "templates" / "layout.yaml")
     return files
 
