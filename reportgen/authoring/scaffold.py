@@ -177,6 +177,13 @@ def _indicator(w: _Writer, key: str, ind: Indicator, *, period: Period, same: bo
         w.line(4, f"out_of: {yaml_num(ind.out_of)}")
     if ind.parts:
         w.line(4, "parts: [" + ", ".join(yaml_str(p) for p in ind.parts) + "]")
+    if ind.parts_incomplete:
+        w.line(4, "parts_incomplete: true")
+    # how the figure is worded carries over; the figures themselves do not
+    if ind.base:
+        w.line(4, f"base: {ind.base}")
+    if ind.plan_name:
+        w.line(4, f"plan_name: {yaml_str(ind.plan_name)}")
     if ind.compare:
         w.line(4, f"compare: {ind.compare}")
     if ind.plan_style != "dat":
@@ -185,6 +192,8 @@ def _indicator(w: _Writer, key: str, ind: Indicator, *, period: Period, same: bo
 
 def _count(w: _Writer, key: str, c: Count, *, period: Period, same: bool) -> None:
     w.line(3, f"{yaml_str(key)}:")
+    if c.verb:
+        w.line(4, f"verb: {yaml_str(c.verb)}")
     w.line(4, f"label: {yaml_str(c.label)}")
     w.blank(4, "value", f"điền số đếm {_label(period)} (số nguyên)")
     if c.total is not None:
