@@ -215,7 +215,7 @@ def rows(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS
         out.append(AppendixRow(
             kind=rec["kind"], id=rec["id"], level=int(rec["level"]), stt=rec["stt"],
             label=rec["label"], unit=rec["unit"] or "",
-            previous=cell_text(rec["previous"]), plan=plan_cell(rec["plan"], rec["plan_growth"]),
-            value=cell_text(rec["value"], q), plan_pct=cell_text(rec["plan_pct"], rec["plan_qualifier"]),
-            index=cell_text(rec["index"], rec["growth_qualifier"])))
+            previous=cell_text(rec["previous"]), plan=plan_cell(rec["plan"], rec.get("plan_growth")),
+            value=cell_text(rec["value"], q), plan_pct=cell_text(rec["plan_pct"], rec.get("plan_qualifier")),
+            index=cell_text(rec["index"], rec.get("growth_qualifier"))))
     return out
