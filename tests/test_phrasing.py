@@ -276,3 +276,119 @@ sections:
     assert table["iip"].plan == "tăng 9%"
     assert table["iip"].index == "trên 111"
     assert table["cua_hang"].value == "43"
+
+
+# ------------------------------------------------------------------ nothing accepted unseen
+# Every field of an indicator or a count changes what the report prints (body or appendix),
+# except the editor's `note` and the checks-only fields listed here.
+
+NOT_PRINTED = {"note", "parts_incomplete", "label"}
+
+BASE_FIG = {"label": "Chỉ tiêu thử", "unit": "tỷ đồng", "value": "1.100"}
+#: for each field, the smallest addition that states it (on top of BASE_FIG)
+FIELD_VALUES = {
+    "unit": {"unit": "triệu USD"}, "value": {"value": "1.200"}, "status": {"status": "ước đạt"},
+    "qualifier": {"qualifier": "trên"}, "price_basis": {"price_basis": "hiện hành"},
+    "same_period": {"same_period": "1.000"}, "growth": {"growth": "10"},
+    "growth_qualifier": {"growth": "10", "growth_qualifier": "trên"},
+    "index": {"index": "110"}, "base": {"growth": "10", "base": "so_cung_ky"},
+    "multiple": {"multiple": {"times": "2", "year": 2015}}, "plan": {"plan": "1.000"},
+    "plan_growth": {"plan_growth": "9"}, "plan_name": {"plan": "1.000", "plan_name": "kế hoạch đầu năm"},
+    "plan_completion": {"plan_completion": "110"}, "plan_qualifier": {"plan_completion": "110", "plan_qualifier": "gần"},
+    "plan_excess": {"plan_excess": "10"}, "out_of": {"out_of": "2.000"},
+    "parts": {"parts": ["phan"]}, "compare": {"growth": "-5", "compare": "bang"},
+    "plan_style": {"plan_completion": "110", "plan_style": "vuot"},
+}
+#: the baseline a field's effect is compared with (the same figure without that one field)
+FIELD_BASE = {"growth_qualifier": {"growth": "10"}, "base": {"growth": "10"},
+              "plan_name": {"plan": "1.000"}, "plan_qualifier": {"plan_completion": "110"},
+              "compare": {"growth": "-5"}, "plan_style": {"plan_completion": "110"}}
+
+
+def _yaml(d: dict, indent: int) -> str:
+    out = []
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.append(" " * indent + f"{k}:\n" + _yaml(v, indent + 2))
+        elif isinstance(v, list):
+            out.append(" " * indent + f"{k}: [{', '.join(v)}]\n")
+        else:
+            out.append(" " * indent + f"{k}: '{v}'\n" if isinstance(v, str) else " " * indent + f"{k}: {v}\n")
+    return "".join(out)
+
+
+def _printed(tmp_path, fig: dict, name: str) -> str:
+    from reportgen.build.pipeline import make_document
+    from reportgen.data.dataset import find_entries
+    from reportgen.document.types import appendix_texts, body_texts
+    from reportgen.project import Project
+    from seeded import ROOT
+    from test_data_docs import PROVINCE
+    prov = tmp_path / name / "data" / "tinh-vi-du"
+    prov.mkdir(parents=True)
+    (prov / "province.yaml").write_text(PROVINCE, encoding="utf-8")
+    extra = ("      phan:\n        label: Phần thử\n        unit: tỷ đồng\n        value: '1.100'\n"
+             if "parts" in fig else "")
+    (prov / "2023.yaml").write_text(
+        "document: {number: 1, date: 2024-01-05}\nsections:\n  cong_nghiep:\n    indicators:\n"
+        "      thu:\n" + _yaml(fig, 8) + extra, encoding="utf-8")
+    project = Project(data=prov.parent, templates=ROOT / "templates")
+    doc = make_document(project, next(iter(find_entries(project.data))))
+    return "\n".join(body_texts(doc) + appendix_texts(doc))
+
+
+def test_every_indicator_field_is_printed(tmp_path):
+    from reportgen.data.model import Indicator
+    fields = set(Indicator.model_fields) - NOT_PRINTED
+    assert fields == set(FIELD_VALUES), sorted(fields ^ set(FIELD_VALUES))
+    silent = []
+    for name, added in FIELD_VALUES.items():
+        base = {**BASE_FIG, **FIELD_BASE.get(name, {})}
+        if name == "value":
+            base = {k: v for k, v in base.items() if k != "value"} | {"growth": "10"}
+        if name == "unit":
+            base = {k: v for k, v in base.items() if k != "unit"}
+        if name == "index":
+            base = {**base, "growth": "10"}
+            added = {"index": "110", "growth": None}
+        fig = {k: v for k, v in {**base, **added}.items() if v is not None}
+        if _printed(tmp_path, base, name + "-0") == _printed(tmp_path, fig, name + "-1"):
+            silent.append(name)
+    assert not silent, f"accepted but not shown: {silent}"
+
+
+COUNT_FIELDS = {
+    "value": ({"value": 12}, {"value": 13}), "total": ({}, {"total": 30}),
+    "qualifier": ({}, {"qualifier": "trên"}), "unit": ({}, {"unit": "cửa hàng"}),
+    "same_period": ({}, {"same_period": 10}), "change": ({}, {"change": 20}),
+    "verb": ({}, {"verb": "Kiểm tra"}), "pad": ({"value": 5}, {"pad": 0}),
+    "parts": ({}, {"parts": ["phan"]}),
+}
+
+
+def test_every_count_field_is_printed(tmp_path):
+    from reportgen.build.pipeline import make_document
+    from reportgen.data.dataset import find_entries
+    from reportgen.data.model import Count
+    from reportgen.document.types import body_texts
+    from reportgen.project import Project
+    from seeded import ROOT
+    from test_data_docs import PROVINCE
+    assert set(Count.model_fields) - {"label", "note"} == set(COUNT_FIELDS)
+
+    def printed(count: dict, name: str) -> str:
+        prov = tmp_path / name / "data" / "tinh-vi-du"
+        prov.mkdir(parents=True)
+        (prov / "province.yaml").write_text(PROVINCE, encoding="utf-8")
+        part = ("      phan:\n        label: cửa hàng ở huyện\n        unit: cửa hàng\n        value: 12\n"
+                if "parts" in count else "")
+        (prov / "2023.yaml").write_text(
+            "document: {number: 1, date: 2024-01-05}\nsections:\n  quan_ly_nha_nuoc:\n    counts:\n"
+            "      dem:\n" + _yaml({"label": "cửa hàng được kiểm tra", "value": 12, **count}, 8)
+            + part, encoding="utf-8")
+        project = Project(data=prov.parent, templates=ROOT / "templates")
+        return "\n".join(body_texts(make_document(project, next(iter(find_entries(project.data))))))
+
+    silent = [name for name, (base, added) in COUNT_FIELDS.items()
+              if printed(base, name + "-0") == printed({**base, **added}, name + "-1")]
+    assert not silent, f"accepted but not shown: {silent}"
