@@ -88,7 +88,7 @@ if DECIMAL_SYMBOL == GROUP_SYMBOL or len(DECIMAL_SYMBOL) != 1 or len(GROUP_SYMBO
 
 NEGATIVE_WORD = "âm"
 QUALIFIERS = ("trên", "gần", "hơn")
-CHANGE_STYLES = ("giam", "bang", "index")
+CHANGE_STYLES = ("giam", "bang", "index", "chi_bang")
 PLAN_STYLES = ("dat", "bang", "vuot")
 
 _HUNDRED = Decimal(100)
@@ -439,7 +439,8 @@ def format_change(
     ``giảm hơn 3%``, ``bằng gần 97%``.
 
     Styles: 'giam' (tăng/giảm), 'bang' (a fall as the ratio ``bằng {100+pct}%``),
-    'index' (always ``bằng {100+pct}% so với``). ``|pct| <= threshold`` (or a
+    'index' (always ``bằng {100+pct}% so với``), 'chi_bang' (a fall as ``chỉ bằng
+    {100+pct}% so với``: the status word agrees with the fall). ``|pct| <= threshold`` (or a
     change that is zero after rounding) gives ``tương đương {base}``.
 
     >>> format_change(Decimal('12.77')), format_change(Decimal('-6.76'))
@@ -453,7 +454,8 @@ def format_change(
     digits = _check_digits(digits, func)
     base = _check_text(base, func, "base")
     if style not in CHANGE_STYLES:
-        raise ValueError(f"{func}(): style {style!r} không hợp lệ; dùng 'giam', 'bang' hoặc 'index'")
+        raise ValueError(f"{func}(): style {style!r} không hợp lệ; dùng 'giam', 'bang', 'index' "
+                         "hoặc 'chi_bang'")
     if thr < 0:
         raise ValueError(f"{func}(): threshold không được âm ({threshold!r})")
     q = _qualifier(qualifier, func)
@@ -463,11 +465,13 @@ def format_change(
             return f"tương đương {base[3:]}"
         return f"tương đương {base}" if base else "tương đương"
 
-    if style == "index" or (style == "bang" and d < 0):
+    if style == "index" or (style in ("bang", "chi_bang") and d < 0):
         ratio = _add(_HUNDRED, d)
         if ratio < 0:
             raise ValueError(f"{func}(): pct {pct!r} dưới âm 100%: không thể viết thành tỷ lệ 'bằng …%'")
         text = f"bằng {q}{_render(_round(ratio, digits))}%"
+        if style == "chi_bang":
+            return "chỉ " + text + _base_suffix(base)
         return text + _base_suffix(base, with_so_voi=(style == "index"))
 
     word = "tăng" if d > 0 else "giảm"
@@ -517,6 +521,8 @@ def format_status_change(
     d = _to_decimal(pct, func, "pct")
     prefix = _STATUS_PREFIX[status]
     text = format_change(d, base, style, threshold, digits, qualifier)
+    if style == "chi_bang" and text.startswith("chỉ bằng "):
+        return f"{prefix} bằng {text[len('chỉ bằng '):]}" if prefix else text
     if style == "index" and text.startswith("bằng "):
         if d > 0 or _is_zero(d):
             return f"{status} {text[len('bằng '):]}"

@@ -74,7 +74,10 @@ Int = Annotated[int, BeforeValidator(_to_int), WithJsonSchema(_INTEGER_SCHEMA)]
 Status = Literal["đạt", "ước đạt", "ước thực hiện", "dự kiến đạt", "phấn đấu đạt"]
 Qualifier = Literal["trên", "gần", "hơn"]
 PriceBasis = Literal["hiện hành", "so sánh 2010", "so sánh"]
-ChangeStyle = Literal["giam", "bang", "index"]
+#: how a change against the same period is said: giam "giảm 6,76% so với cùng kỳ", bang "bằng
+#: 93,24% cùng kỳ", index "bằng 109% so với cùng kỳ", chi_bang a fall as "chỉ bằng 64,5% so
+#: với cùng kỳ"
+ChangeStyle = Literal["giam", "bang", "index", "chi_bang"]
 PlanStyle = Literal["dat", "bang", "vuot"]
 #: How the comparison base is worded (vnformat.comparison_base writes each one):
 #: cung_ky_nam "so với cùng kỳ năm 2020" · nam "so với năm 2020" · cung_ky_nam_truoc "so với
