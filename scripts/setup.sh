@@ -8,10 +8,24 @@
 #   bash scripts/setup.sh            # runtime + test dependencies
 #   REPORTGEN_NO_OFFICE=1 bash scripts/setup.sh   # skip LibreOffice (DOCX->PDF test is skipped)
 #   REPORTGEN_NO_BROWSER=1 bash scripts/setup.sh  # skip Chromium (preview browser test is skipped)
+#   REPORTGEN_RUNTIME_ONLY=1 bash scripts/setup.sh # only what `reportgen build` needs: fonts and
+#                                                  # Pango, no poppler/LibreOffice/Chromium, no
+#                                                  # test extras (the reports workflow uses this)
+#
+# Python dependencies are installed at the versions pinned in requirements.lock (pip-tools;
+# regenerate with `pip-compile --strip-extras --annotation-style line --output-file
+# requirements.lock pyproject.toml` after changing the dependencies in pyproject.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs="fonts-liberation2 fonts-croscore libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
+pkgs="fonts-liberation2 fonts-croscore libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0"
+extra="[test]"
+if [ -n "${REPORTGEN_RUNTIME_ONLY:-}" ]; then
+  REPORTGEN_NO_OFFICE=1 REPORTGEN_NO_BROWSER=1
+  extra=""
+else
+  pkgs="$pkgs poppler-utils"
+fi
 if [ -z "${REPORTGEN_NO_OFFICE:-}" ]; then
   pkgs="$pkgs libreoffice-writer-nogui"
 fi
@@ -38,5 +52,5 @@ fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -c requirements.lock -e ".$extra"
 echo "setup: done (.venv ready)"
