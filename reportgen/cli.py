@@ -1,5 +1,10 @@
 """Command line: parses options and calls library functions. Imports are lazy so that
-`reportgen --help` and `reportgen validate` never load WeasyPrint."""
+`reportgen --help` and `reportgen validate` never load WeasyPrint.
+
+Every text a user reads is Vietnamese, click's own included (reportgen/cli_vi.py). The
+project is found as git finds its repository: the nearest folder at or above the working
+folder that holds ``data/`` (reportgen/project.py); ``--data``/``--templates`` (before or
+after the command) or REPORTGEN_DATA/REPORTGEN_TEMPLATES name other folders."""
 from __future__ import annotations
 
 import sys
@@ -7,12 +12,45 @@ from pathlib import Path
 
 import click
 
+from . import cli_vi
 from .errors import ReportgenError
+from .project import ENV_DATA, ENV_OUTPUT, ENV_TEMPLATES
+
+cli_vi.install()  # before the options below are made (click translates some texts then)
 
 
 def _project(ctx: click.Context):
-    from .project import Project
-    return Project(**ctx.obj)
+    """The project of the options given before or after the command (the later wins),
+    else of the environment, else found upward from the working folder."""
+    from .project import located
+    obj = ctx.find_object(dict) or {}
+    return located(obj.get("data"), obj.get("templates"), obj.get("output"))
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    if value is not None:
+        ctx.ensure_object(dict)[param.name] = value
+    return value
+
+
+def _location_options(envvar: bool = False):
+    """--data and --templates: on the group (with their environment variables) and again
+    on each command that reads a project, so `reportgen validate --data x` works too."""
+    def decorate(fn):
+        fn = click.option("--templates", "templates", metavar="THƯ_MỤC", default=None,
+                          type=click.Path(path_type=Path, file_okay=False),
+                          envvar=ENV_TEMPLATES if envvar else None, show_envvar=envvar,
+                          expose_value=False, callback=_remember,
+                          help="Thư mục mẫu riêng của dự án, ghi đè từng tệp của mẫu có sẵn "
+                               "(mặc định: templates/ cạnh data/).")(fn)
+        fn = click.option("--data", "data", metavar="THƯ_MỤC", default=None,
+                          type=click.Path(path_type=Path, file_okay=False),
+                          envvar=ENV_DATA if envvar else None, show_envvar=envvar,
+                          expose_value=False, callback=_remember,
+                          help="Thư mục số liệu (mặc định: data/ ở thư mục hiện tại hoặc "
+                               "thư mục cha gần nhất có nó).")(fn)
+        return fn
+    return decorate
 
 
 def run_safely(fn):
@@ -41,22 +79,28 @@ def run_safely(fn):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data", "data", type=click.Path(path_type=Path), default="data", show_default=True,
-              help="Thư mục số liệu.")
-@click.option("--templates", "templates", type=click.Path(path_type=Path), default="templates",
-              show_default=True, help="Thư mục mẫu báo cáo.")
-@click.version_option(package_name="reportgen")
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+@click.group(cls=cli_vi.VnGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@_location_options(envvar=True)
+@click.version_option(_version(), "--version", prog_name="reportgen")
 @click.pass_context
-def main(ctx: click.Context, data: Path, templates: Path) -> None:
-    """reportgen: báo cáo Sở Công Thương (PDF, DOCX, HTML) từ số liệu YAML."""
-    ctx.obj = {"data": data, "templates": templates}
+def main(ctx: click.Context) -> None:
+    """reportgen: báo cáo Sở Công Thương (PDF, DOCX, HTML) từ số liệu YAML.
+
+    Bắt đầu một dự án mới: reportgen init THƯ_MỤC --province TỈNH. Hướng dẫn: README.md
+    của dự án và https://pypi.org/project/reportgen-sct/."""
+    ctx.ensure_object(dict)
 
 
 def _select_options(fn):
-    fn = click.option("--province", "-p", help="Mã tỉnh, ví dụ bac-kan.")(fn)
-    fn = click.option("--year", "-y", type=int, help="Năm báo cáo, ví dụ 2022.")(fn)
-    fn = click.option("--period", help="h1 (6 tháng đầu năm) hoặc kỳ đầy đủ như 2023-h1.")(fn)
+    fn = click.option("--province", "-p", metavar="TỈNH", help="Mã tỉnh, ví dụ bac-kan.")(fn)
+    fn = click.option("--year", "-y", type=int, metavar="NĂM", help="Năm báo cáo, ví dụ 2022.")(fn)
+    fn = click.option("--period", metavar="KỲ",
+                      help="h1 (6 tháng đầu năm) hoặc kỳ đầy đủ như 2023-h1.")(fn)
     fn = click.option("--all", "all_", is_flag=True, help="Mọi tỉnh và mọi kỳ trong data/.")(fn)
     return fn
 
@@ -64,16 +108,30 @@ def _select_options(fn):
 @main.command()
 @_select_options
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, metavar="[text|json|github]",
+              help="text: mỗi phát hiện một dòng; json: cho công cụ khác đọc; github: chú thích "
+                   "hiện trên dòng tương ứng của pull request (GitHub Actions).")
+@_location_options()
 @click.pass_context
 @run_safely
-def validate(ctx, province, year, period, all_, strict):
+def validate(ctx, province, year, period, all_, strict, fmt):
     """Kiểm tra số liệu: cú pháp, lược đồ, số học. Mã thoát 1 nếu có lỗi."""
     from .commands import period_option, validate as run
 
     summary = run(_project(ctx), province, period_option(year, period), all_ or not province, strict)
-    for finding in summary.findings:
-        click.echo(str(finding))
     n = len(summary.results)
+    if fmt == "json":
+        from .findings import to_json
+        click.echo(to_json(summary.findings, n))
+        sys.exit(1 if summary.errors else 0)
+    if fmt == "github":
+        from .findings import to_github
+        for finding in summary.findings:
+            click.echo(to_github(finding))
+    else:
+        for finding in summary.findings:
+            click.echo(str(finding))
     if not summary.findings:
         click.echo(f"không có phát hiện nào ({n} báo cáo)")
     else:
@@ -82,10 +140,12 @@ def validate(ctx, province, year, period, all_, strict):
 
 
 @main.command(name="list")
+@_location_options()
 @click.pass_context
 @run_safely
 def list_(ctx):
-    """Liệt kê các tỉnh, kỳ báo cáo, số chỉ tiêu và số phát hiện."""
+    """Liệt kê các tỉnh, kỳ báo cáo, số chỉ tiêu và số phát hiện. Mã thoát 1 nếu có lỗi
+    (như validate), để một kịch bản không coi danh sách có lỗi là thành công."""
     from .commands import validate as run
     from rich.console import Console
     from rich.table import Table
@@ -99,20 +159,23 @@ def list_(ctx):
         table.add_row(f"{r.slug} ({name})", r.period.slug, count, str(errs),
                       str(len(r.findings) - errs))
     Console(width=100).print(table)
-    if not summary.results:
-        click.echo("không có số liệu trong thư mục data/")
+    for finding in summary.extra:  # an empty data set
+        click.echo(str(finding), err=True)
+    sys.exit(1 if summary.errors else 0)
 
 
 @main.command()
 @_select_options
-@click.option("--format", "formats", default="pdf,docx,html", show_default=True,
+@click.option("--format", "formats", default="pdf,docx,html", show_default=True, metavar="DẠNG",
               help="Định dạng, cách nhau bởi dấu phẩy: pdf,docx,html.")
-@click.option("--out", "out", type=click.Path(path_type=Path), default="output", show_default=True,
-              help="Thư mục kết quả (output/<tỉnh>/<kỳ>/…).")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None, metavar="THƯ_MỤC",
+              envvar=ENV_OUTPUT, show_envvar=True,
+              help="Thư mục kết quả (mặc định: output/ cạnh data/; output/<tỉnh>/<kỳ>/…).")
 @click.option("--force", is_flag=True, help="Dựng lại cả báo cáo không thay đổi.")
 @click.option("--check", is_flag=True, help="Không ghi gì; mã thoát 1 nếu tệp trên đĩa khác kết quả dựng.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="SỐ",
               help="Số tiến trình song song (mặc định: số lõi CPU).")
+@_location_options()
 @click.pass_context
 @run_safely
 def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
@@ -125,6 +188,7 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
     if not province and not all_:
         raise UsageError("chọn --province TỈNH [--year NĂM] hoặc --all")
     project = _project(ctx)
+    out = out if out is not None else project.output
     fmts = parse_formats(formats)
     entries = select_entries(project, province, period_option(year, period), all_)
     if not entries:
@@ -151,7 +215,8 @@ def _run_with_progress(run, project, entries, fmts, out, force, check, jobs):
             return run(project, entries, fmts, out, force, check, jobs,
                        progress=lambda r: progress.advance(task))
     return run(project, entries, fmts, out, force, check, jobs,
-               progress=lambda r: click.echo(f"{r.entry.slug} {r.entry.period.slug}: {r.status}", err=True))
+               progress=lambda r: click.echo(f"{r.entry.slug} {r.entry.period.slug}: {r.status_word}",
+                                             err=True))
 
 
 def _summary(results) -> None:
@@ -160,16 +225,41 @@ def _summary(results) -> None:
 
     table = Table("Tỉnh", "Kỳ", "Kết quả", "Trang", "Giây", box=None)
     for r in results:
-        table.add_row(r.entry.slug, r.entry.period.slug, r.status, str(r.pages or ""),
+        table.add_row(r.entry.slug, r.entry.period.slug, r.status_word, str(r.pages or ""),
                       f"{r.seconds:.2f}")
     Console(width=100, stderr=False).print(table)
 
 
 # ------------------------------------------------------------------ authoring: new, schema, preview
 @main.command()
-@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan (tỉnh mới: tạo cả province.yaml).")
-@click.option("--year", "-y", type=int, required=True, help="Năm của kỳ mới, ví dụ 2023.")
-@click.option("--period", help="h1 hoặc h2 cho báo cáo 6 tháng; bỏ trống cho báo cáo năm.")
+@click.argument("folder", type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
+                default=".", metavar="[THƯ_MỤC]")
+@click.option("--province", "-p", required=True, metavar="TỈNH",
+              help="Mã tỉnh: chữ thường không dấu, nối bằng gạch ngang, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, default=None, metavar="NĂM",
+              help="Năm của tệp số liệu đầu tiên (mặc định: năm nay).")
+@run_safely
+def init(folder, province, year):
+    """Tạo dự án mới cho một Sở: data/ (tệp để điền), mẫu trống để ghi đè, cấu hình
+    trình soạn thảo, quy trình GitHub và hướng dẫn. Không bao giờ ghi đè tệp đã có."""
+    import datetime as dt
+    from .errors import display_path
+    from .authoring.init import init_project
+
+    done = init_project(folder, province, year or dt.date.today().year)
+    for path in done.files:
+        click.echo(f"đã tạo {display_path(path)}")
+    where = display_path(folder)
+    go = "" if where == "." else f"cd {where} && "
+    click.echo(f"  {done.blanks} chỗ cần điền trong data/{province}/; tiếp theo: điền rồi chạy "
+               f"{go}reportgen validate, sau đó reportgen build --all")
+
+
+@main.command()
+@click.option("--province", "-p", required=True, metavar="TỈNH", help="Mã tỉnh, ví dụ bac-kan (tỉnh mới: tạo cả province.yaml).")
+@click.option("--year", "-y", type=int, required=True, metavar="NĂM", help="Năm của kỳ mới, ví dụ 2023.")
+@click.option("--period", metavar="KỲ", help="h1 hoặc h2 cho báo cáo 6 tháng; bỏ trống cho báo cáo năm.")
+@_location_options()
 @click.pass_context
 @run_safely
 def new(ctx, province, year, period):
@@ -197,6 +287,7 @@ def new(ctx, province, year, period):
 
 @main.command()
 @click.option("--out", "out", type=click.Path(path_type=Path), default="schema", show_default=True,
+              metavar="THƯ_MỤC",
               help="Thư mục ghi các tệp *.schema.json.")
 @click.option("--check", is_flag=True, help="Không ghi gì; mã thoát 1 nếu tệp trên đĩa khác lược đồ.")
 @run_safely
@@ -215,11 +306,12 @@ def schema(out, check):
 
 
 @main.command()
-@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan.")
-@click.option("--year", "-y", type=int, help="Năm báo cáo (bỏ trống nếu tỉnh chỉ có một kỳ).")
-@click.option("--period", help="h1 (6 tháng đầu năm) hoặc kỳ đầy đủ như 2023-h1.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--province", "-p", required=True, metavar="TỈNH", help="Mã tỉnh, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, metavar="NĂM", help="Năm báo cáo (bỏ trống nếu tỉnh chỉ có một kỳ).")
+@click.option("--period", metavar="KỲ", help="h1 (6 tháng đầu năm) hoặc kỳ đầy đủ như 2023-h1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="CỔNG",
               help="Cổng trên 127.0.0.1 (0: cổng trống bất kỳ).")
+@_location_options()
 @click.pass_context
 @run_safely
 def preview(ctx, province, year, period, port):
@@ -235,8 +327,8 @@ def preview(ctx, province, year, period, port):
     try:
         server = PreviewServer(_project(ctx), entries[0], port)
     except OSError as exc:
-        raise UsageError(f"không mở được cổng {port} trên 127.0.0.1 ({exc.strerror or exc}): "
-                         "dùng --port KHÁC (hoặc --port 0)") from None
+        from .errors import os_reason
+        raise UsageError(f"không mở được cổng {port} trên 127.0.0.1: {os_reason(exc)}") from None
     click.echo(f"xem trước {entries[0].slug} {entries[0].period.slug} tại {server.url} "
                "(Ctrl-C để dừng)", err=True)
     server.serve_forever()
@@ -256,13 +348,15 @@ def _one_period(province, year, period):
 
 
 @main.command()
-@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan.")
-@click.option("--year", "-y", type=int, help="Năm báo cáo, ví dụ 2022.")
-@click.option("--period", help="h1 hoặc h2 cho báo cáo 6 tháng.")
-@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--province", "-p", required=True, metavar="TỈNH", help="Mã tỉnh, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, metavar="NĂM", help="Năm báo cáo, ví dụ 2022.")
+@click.option("--period", metavar="KỲ", help="h1 hoặc h2 cho báo cáo 6 tháng.")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
               help="Ghi bảng chỉ tiêu của kỳ vào tệp .xlsx này.")
 @click.option("--template-xlsx", "template_xlsx", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="TỆP",
               help="Ghi biểu mẫu trống (danh sách chỉ tiêu của tỉnh) để cán bộ điền số liệu.")
+@_location_options()
 @click.pass_context
 @run_safely
 def export(ctx, province, year, period, xlsx, template_xlsx):
@@ -286,10 +380,11 @@ def export(ctx, province, year, period, xlsx, template_xlsx):
 
 
 @main.command(name="import")
-@click.argument("book", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--province", "-p", required=True, help="Mã tỉnh, ví dụ bac-kan.")
-@click.option("--year", "-y", type=int, help="Năm báo cáo, ví dụ 2022.")
-@click.option("--period", help="h1 hoặc h2 cho báo cáo 6 tháng.")
+@click.argument("book", type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP_XLSX")
+@click.option("--province", "-p", required=True, metavar="TỈNH", help="Mã tỉnh, ví dụ bac-kan.")
+@click.option("--year", "-y", type=int, metavar="NĂM", help="Năm báo cáo, ví dụ 2022.")
+@click.option("--period", metavar="KỲ", help="h1 hoặc h2 cho báo cáo 6 tháng.")
+@_location_options()
 @click.pass_context
 @run_safely
 def import_(ctx, book, province, year, period):

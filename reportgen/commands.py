@@ -1,7 +1,7 @@
 """Library functions behind `reportgen validate` and `reportgen list` (tests call them too)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -21,8 +21,7 @@ def select_entries(project: Project, province: Optional[str] = None,
         check_slug(province)
     wanted = check_period(period) if period else None
     if not project.data.is_dir():
-        raise UsageError(f"không có thư mục số liệu {project.data}/: chạy lệnh trong thư mục dự "
-                         "án hoặc chỉ rõ bằng --data THƯ_MỤC")
+        raise UsageError(no_data_folder(project.data))
     entries = find_entries(project.data)
     if province:
         if not (project.data / province).is_dir():
@@ -42,6 +41,15 @@ def select_entries(project: Project, province: Optional[str] = None,
     for slug in dict.fromkeys(e.slug for e in entries):
         refuse_outside_links(project.data, slug)
     return entries
+
+
+def no_data_folder(data: Path) -> str:
+    """The message for a missing data folder, with forms of the command that work."""
+    return (f"không có thư mục số liệu {display_path(data)}/ (reportgen tìm thư mục data/ ở "
+            "thư mục hiện tại và các thư mục cha): chạy lệnh trong thư mục dự án hoặc một thư "
+            "mục con của nó, tạo dự án mới bằng 'reportgen init THƯ_MỤC --province TỈNH', hoặc "
+            "chỉ rõ: 'reportgen validate --data ĐƯỜNG_DẪN/data' (hay biến môi trường "
+            "REPORTGEN_DATA=ĐƯỜNG_DẪN/data)")
 
 
 def refuse_outside_links(data: Path, slug: str) -> None:
@@ -85,7 +93,7 @@ def period_option(year: Optional[int], period: Optional[str]) -> Optional[str]:
 def load_checked(project: Project, entry: Entry, strict: bool = False) -> LoadResult:
     """Load one report with all findings; with `strict`, warnings count as errors."""
     try:
-        layout = load_layout(project.templates, project.data / entry.slug)
+        layout = load_layout(project.template_dirs, project.data / entry.slug)
         keys = layout.section_keys
         extra: list[Finding] = []
     except DataError as exc:
@@ -102,6 +110,7 @@ def load_checked(project: Project, entry: Entry, strict: bool = False) -> LoadRe
 @dataclass
 class Summary:
     results: list[LoadResult]
+    extra: list[Finding] = field(default_factory=list)  # about the data set as a whole
 
     @property
     def errors(self) -> int:
@@ -114,7 +123,7 @@ class Summary:
 
     @property
     def findings(self) -> list[Finding]:
-        seen, out = set(), []
+        seen, out = set(), list(self.extra)
         for r in self.results:
             for f in r.findings:
                 if f not in seen:
@@ -126,4 +135,11 @@ class Summary:
 def validate(project: Project, province: Optional[str] = None, period: Optional[str] = None,
              all_: bool = True, strict: bool = False) -> Summary:
     entries = select_entries(project, province, period, all_)
-    return Summary([load_checked(project, e, strict) for e in entries])
+    summary = Summary([load_checked(project, e, strict) for e in entries])
+    if not entries:  # nothing checked is not "no findings"
+        summary.extra.append(Finding(
+            display_path(project.data), 0, 0, "RG131", ERROR,
+            "thư mục số liệu chưa có báo cáo nào: cần data/<tỉnh>/province.yaml và một tệp kỳ "
+            "như data/<tỉnh>/2024.yaml; tạo bằng 'reportgen init' (dự án mới) hoặc 'reportgen "
+            "new --province TỈNH --year NĂM'"))
+    return summary

@@ -111,3 +111,35 @@ class WriteError(ReportgenError):
     """An output file could not be written."""
 
     code = "RG400"
+
+
+# Operating-system errors in Vietnamese (Python's own texts, "[Errno 2] No such file or
+# directory", are English): what happened and, after the colon, what to do.
+_OS_REASONS = {
+    "ENOENT": "không có tệp hay thư mục này: kiểm tra tên và đường dẫn",
+    "ENOTDIR": "một phần của đường dẫn không phải thư mục: kiểm tra đường dẫn",
+    "EACCES": "không có quyền truy cập: kiểm tra quyền của tệp hoặc thư mục",
+    "EPERM": "không được phép: kiểm tra quyền của tệp hoặc thư mục",
+    "EISDIR": "đây là một thư mục, không phải tệp: chọn một tệp",
+    "EEXIST": "đã có tệp hay thư mục cùng tên: đổi tên hoặc chuyển tệp cũ đi",
+    "ELOOP": "liên kết vòng: xoá liên kết",
+    "ENOSPC": "đĩa đã đầy: giải phóng dung lượng rồi chạy lại",
+    "EDQUOT": "hết hạn mức dung lượng: giải phóng dung lượng rồi chạy lại",
+    "EROFS": "ổ đĩa chỉ đọc: chọn thư mục khác",
+    "ENAMETOOLONG": "tên tệp quá dài: đặt tên ngắn hơn",
+    "EMFILE": "mở quá nhiều tệp cùng lúc: chạy lại với ít tiến trình hơn (--jobs)",
+    "EADDRINUSE": "cổng này đang được chương trình khác dùng: dùng --port KHÁC (hoặc --port 0)",
+    "EADDRNOTAVAIL": "địa chỉ không dùng được trên máy này",
+    "ECONNREFUSED": "không kết nối được",
+    "EBUSY": "tệp đang bị chương trình khác dùng: đóng chương trình đó rồi chạy lại",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError said in Vietnamese (errno name kept for searching), never the English text."""
+    import errno as _errno
+    name = _errno.errorcode.get(exc.errno or -1, "")
+    text = _OS_REASONS.get(name)
+    if text is None:
+        text = "lỗi hệ điều hành" + (f" {name}" if name else "") + ": thử lại, hoặc báo lỗi"
+    return text

@@ -215,7 +215,7 @@ def test_list_shows_provinces_periods_counts_and_findings(tree):
     tree.write(tree.edit(tree.period_text, "        growth: 10", "        growht: 10"),
                province=tree.edit(tree.province_text, "name: Tỉnh Mẫu", "name: Tỉnh Lỗi"))
     result = tree.cli("list")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # it shows errors: a script must not see success
     no_traceback(result)
     rows = [line.split() for line in result.stdout.splitlines()]
     assert rows[0] == ["Tỉnh", "Kỳ", "Chỉ", "tiêu", "Lỗi", "Cảnh", "báo"]
@@ -226,11 +226,21 @@ def test_list_shows_provinces_periods_counts_and_findings(tree):
     ]
 
 
-def test_list_on_an_empty_data_folder(tree):
-    tree.data.mkdir()
+def test_list_exits_0_when_it_shows_no_error(tree):
+    tree.write()
     result = tree.cli("list")
-    assert result.exit_code == 0
-    assert "không có số liệu" in result.output
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split()[-3:] == ["8", "0", "0"]
+
+
+def test_an_empty_data_folder_is_a_finding_not_a_clean_result(tree):
+    tree.data.mkdir()
+    for args in (["list"], ["validate", "--all"], ["validate"]):
+        result = tree.cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "RG131" in result.output and "chưa có báo cáo nào" in result.output
+        assert "reportgen init" in result.output
+        assert "không có phát hiện nào" not in result.output
 
 
 # ---------------------------------------------------------------------------------------

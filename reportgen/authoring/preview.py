@@ -196,7 +196,7 @@ class PreviewServer:
         lead = "Sửa các chỗ dưới đây; trang tự tải lại khi tệp thay đổi."
         try:
             doc = make_document(self.project, self.entry)
-            return render_formats(self.project, doc, ("html",))["html"].decode("utf-8"), True
+            return render_formats(self.project, doc, ("html",), self.project.data / self.entry.slug)["html"].decode("utf-8"), True
         except ReportgenError as exc:
             return error_page(f"Chưa dựng được báo cáo {what}", lead, str(exc)), False
         except Exception:  # a bug: show it rather than stop the preview

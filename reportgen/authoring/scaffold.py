@@ -390,10 +390,11 @@ def new_period(project: Project, slug: str, period: Period,
     pdir = project.data / slug
     target = pdir / f"{period.slug}.yaml"
     province_file = pdir / PROVINCE_FILE
-    if schema_dir is None:  # schema/ beside data/ (a project clone), else the one here
+    if schema_dir is None:  # schema/ beside data/ (a project), else the package's own
         schema_dir = project.data.parent / "schema"
-        if not schema_dir.is_dir() and Path("schema").is_dir():
-            schema_dir = Path("schema")
+        if not schema_dir.is_dir():
+            from ..project import schema_dir as packaged_schemas
+            schema_dir = packaged_schemas()
     if target.exists() or target.is_symlink():
         raise _exists(target)
     result = Scaffolded()
@@ -405,7 +406,7 @@ def new_period(project: Project, slug: str, period: Period,
     mode = modeline("period", target, schema_dir)
     what = f"Số liệu {_label(period)} của Sở Công Thương ({slug})"
     if last is None:
-        layout = load_layout(project.templates, pdir if pdir.is_dir() else None)
+        layout = load_layout(project.template_dirs, pdir if pdir.is_dir() else None)
         header = [f"{what}: tạo bởi `reportgen new` theo bố cục báo cáo.",
                   "Điền các chỗ còn trống; `reportgen validate` liệt kê chúng (mã RG124).",
                   "Số kiểu Việt Nam để trong dấu nháy: '1.586,397'. Số thường (6760) không cần."]

@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ERROR, ReportgenError, UsageError, display_path
+from ..errors import ERROR, ReportgenError, UsageError, display_path, os_reason
 from ..data.model import Period
 from ..vnformat import NumberFormatError, format_number, parse_number
 
@@ -304,7 +304,7 @@ def _province_name(project, slug: str) -> str:
 
 def _layout_keys(project, slug: str) -> list[str]:
     from ..data.layout import load_layout
-    return load_layout(project.templates, project.data / slug).section_keys
+    return load_layout(project.template_dirs, project.data / slug).section_keys
 
 
 def export_workbook(project, slug: str, period: Period, out: Path) -> int:
@@ -360,6 +360,22 @@ class Workbook:
     problems: list[CellProblem] = field(default_factory=list)  # cells that cannot be read
 
 
+def unreadable_workbook(path: Path, exc: Exception) -> str:
+    """Why openpyxl could not open a workbook, in Vietnamese (its own texts are English:
+    "openpyxl does not support the old .xls file format…")."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        return ("không đọc được tệp .xls (Excel 97-2003): mở tệp bằng Excel hoặc LibreOffice, "
+                "chọn Lưu thành (Save As) kiểu .xlsx rồi nhập tệp .xlsx đó")
+    if suffix not in (".xlsx", ".xlsm"):
+        return (f"không đọc được tệp '{suffix or path.name}': chỉ nhập được bảng tính .xlsx "
+                "(tệp do 'reportgen export' tạo, điền rồi lưu dạng .xlsx)")
+    if isinstance(exc, OSError):
+        return f"không đọc được tệp .xlsx: {os_reason(exc)}"
+    return ("không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel): mở bằng Excel "
+            "hoặc LibreOffice và lưu lại dạng .xlsx")
+
+
 def read_workbook(path: Path, layout_keys: list[str]) -> Workbook:
     """Read a filled workbook. A workbook of another layout raises SpreadsheetError; cells
     that cannot be read are listed in `Workbook.problems` (all of them, not the first)."""
@@ -373,7 +389,7 @@ def read_workbook(path: Path, layout_keys: list[str]) -> Workbook:
         wb_values = load_workbook(path, data_only=True)
         wb_formulas = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError(path, [CellProblem("", "", f"không đọc được tệp .xlsx: {exc}",
+        raise SpreadsheetError(path, [CellProblem("", "", unreadable_workbook(path, exc),
                                                   "RG602")]) from None
     if SHEET not in wb_values.sheetnames:
         raise SpreadsheetError(path, [CellProblem("", "", f"không có trang '{SHEET}' (các trang: "

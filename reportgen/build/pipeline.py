@@ -31,9 +31,9 @@ from .. import __version__
 from ..commands import load_checked
 from ..data.dataset import Entry
 from ..document.types import Document
-from ..errors import DataError, ReportgenError, UsageError, WriteError
+from ..errors import DataError, ReportgenError, UsageError, WriteError, display_path, os_reason
 from ..data.layout import layout_path, load_layout
-from ..project import Project
+from ..project import Project, template_sources
 from ..writers import FORMATS
 
 STYLESHEET = Path("style") / "print.css"
@@ -136,10 +136,11 @@ def input_files(project: Project, entry: Entry) -> list[Path]:
     """Every file a report depends on (for the build record)."""
     files = [project.data / entry.slug / "province.yaml", entry.path,
              project.data / entry.slug / f"{entry.period.previous.slug}.yaml",
-             layout_path(project.templates, project.data / entry.slug)]
+             layout_path(project.template_dirs, project.data / entry.slug)]
     # earlier periods feed the trend chart (reportgen/charts.py)
     files.extend(sorted(p for p in (project.data / entry.slug).glob("*.yaml") if p not in files))
-    for root in (project.templates, project.data / entry.slug / "templates"):
+    # every folder of the template chain, the package theme included (an upgrade rebuilds)
+    for root in template_sources(project, project.data / entry.slug):
         if root.is_dir():
             files.extend(sorted(p for p in root.rglob("*") if p.is_file()))
     return files
@@ -162,9 +163,26 @@ def font_fingerprint() -> str:
     return ";".join(out)
 
 
+#: libraries whose version changes the bytes of a report: an upgrade rebuilds, not skips
+RENDERERS = ("weasyprint", "python-docx", "matplotlib")
+
+
+@functools.lru_cache(maxsize=1)
+def renderer_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    out = []
+    for name in RENDERERS:
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=?")
+    return " ".join(out)
+
+
 def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     h = hashlib.sha256()
     h.update(f"reportgen {__version__} {','.join(sorted(formats))}\n".encode())
+    h.update(f"{renderer_versions()}\n".encode())
     h.update(f"{font_fingerprint()}\nSOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for f in input_files(project, entry):
         h.update(str(f).encode() + b"\0")
@@ -184,8 +202,8 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     result = checked if checked is not None else load_checked(project, entry)
     if not result.ok:
         raise DataError(result.findings or [])
-    layout = load_layout(project.templates, project.data / entry.slug)
-    html = render_html(result.report, layout, project.templates, project.data / entry.slug)
+    layout = load_layout(project.template_dirs, project.data / entry.slug)
+    html = render_html(result.report, layout, project.template_dirs, project.data / entry.slug)
     doc = read(html, "templates/report.html")
     doc = fill_images(doc, result.report, project.data / entry.slug)  # charts: from the figures
     epoch = source_date()
@@ -204,21 +222,39 @@ def source_date() -> Optional[dt.date]:
         raise UsageError(f"SOURCE_DATE_EPOCH={raw!r} không phải số giây hợp lệ") from None
 
 
-def render_formats(project: Project, doc: Document, formats: Iterable[str]) -> dict[str, bytes]:
+def render_formats(project: Project, doc: Document, formats: Iterable[str],
+                   province_dir: Optional[Path] = None) -> dict[str, bytes]:
+    """Every format of one document. The stylesheet is the first `style/print.css` of the
+    template chain (a province's templates/, the project's, the package theme)."""
     from ..writers import writer
 
-    css = (project.templates / STYLESHEET).read_text(encoding="utf-8")
-    return {fmt: writer(fmt)(doc, css=css, assets=[project.templates]) for fmt in formats}
+    css_path = project.template_file(STYLESHEET, province_dir)
+    try:
+        css = css_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(f"không đọc được bảng kiểu {display_path(css_path)} "
+                         f"({os_reason(exc)}): sửa hoặc xoá tệp này", css_path) from None
+    assets = [d for d in template_sources(project, province_dir) if d.is_dir()]
+    return {fmt: writer(fmt)(doc, css=css, assets=assets) for fmt in formats}
+
+
+#: what a staff member reads for each status (the summary table and the progress lines)
+STATUS_WORDS = {"built": "đã dựng", "skipped": "bỏ qua (không đổi)", "failed": "lỗi",
+                "differs": "khác tệp đã có", "current": "hiện hành"}
 
 
 @dataclass
 class BuildResult:
     entry: Entry
-    status: str  # built | skipped | failed | differs | current
+    status: str  # built | skipped | failed | differs | current (STATUS_WORDS)
     files: list[Path] = field(default_factory=list)
     pages: Optional[int] = None
     seconds: float = 0.0
     error: Optional[str] = None
+
+    @property
+    def status_word(self) -> str:
+        return STATUS_WORDS.get(self.status, self.status)
 
 
 def pdf_pages(data: bytes) -> Optional[int]:
@@ -240,7 +276,7 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
                 and all(p.exists() for p in targets.values())):
             return BuildResult(entry, "skipped", list(targets.values()))
         doc = make_document(project, entry)
-        outputs = render_formats(project, doc, formats)
+        outputs = render_formats(project, doc, formats, project.data / entry.slug)
         pages = pdf_pages(outputs["pdf"]) if "pdf" in outputs else None
         if check:
             differ = [targets[f] for f, data in outputs.items()
@@ -260,7 +296,7 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
     except ReportgenError as exc:
         return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(exc))
     except OSError as exc:
-        err = WriteError(f"không ghi được tệp: {exc}", getattr(exc, "filename", None))
+        err = WriteError(f"không ghi được tệp: {os_reason(exc)}", getattr(exc, "filename", None))
         return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
 
 

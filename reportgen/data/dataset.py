@@ -90,8 +90,8 @@ def parse_model(loaded: Loaded, model: type[BaseModel]) -> Optional[BaseModel]:
     if loaded.data is None:
         return None
     if not isinstance(loaded.data, dict):
-        loaded.findings.append(loaded.finding((), "RG121", "tệp phải là một bảng khoá: giá trị "
-                                              f"(mapping), không phải {_kind(loaded.data)}: viết "
+        loaded.findings.append(loaded.finding((), "RG121", "tệp phải là một bảng 'khoá: giá trị', "
+                                              f"không phải {_kind(loaded.data)}: viết "
                                               "mỗi dòng dạng 'khoá: giá trị'"))
         return None
     try:

@@ -1,6 +1,7 @@
 """The report's layout: the order and titles of its parts and sections.
 
-Read from ``templates/layout.yaml``; a province may override it with
+Read from ``layout.yaml`` in the template folders (the project's ``templates/``, then the
+theme shipped in the package; see reportgen/project.py); a province may override it with
 ``data/<slug>/layout.yaml``. Adding, removing or reordering sections is an edit here plus a
 template in ``templates/sections/``, no Python.
 """
@@ -12,6 +13,7 @@ from typing import Optional
 from pydantic import Field, PrivateAttr
 
 from ..errors import DataError, display_path
+from ..project import Dirs, find_file, search_dirs
 from .loader import load_yaml
 from .model import Strict
 
@@ -58,13 +60,14 @@ class Layout(Strict):
         return self._lines.get(key, 0)
 
 
-def layout_path(templates: Path, province_dir: Optional[Path] = None) -> Path:
+def layout_path(templates: Dirs, province_dir: Optional[Path] = None) -> Path:
+    """`data/<slug>/layout.yaml`, else the first template folder holding `layout.yaml`."""
     if province_dir is not None and (province_dir / LAYOUT_FILE).exists():
         return province_dir / LAYOUT_FILE
-    return templates / LAYOUT_FILE
+    return find_file(LAYOUT_FILE, search_dirs(templates))
 
 
-def load_layout(templates: Path, province_dir: Optional[Path] = None) -> Layout:
+def load_layout(templates: Dirs, province_dir: Optional[Path] = None) -> Layout:
     """The layout in force for a province; raises DataError with findings when broken."""
     from .dataset import parse_model
 

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..errors import ERROR, Finding, display_path
+from ..errors import ERROR, Finding, display_path, os_reason
 
 MAX_BYTES = 5 * 1024 * 1024  # data files are a few kB; refuse anything absurd
 MAX_NODES = 50_000  # after alias expansion (a report has a few thousand)
@@ -58,7 +58,6 @@ _LINES = re.compile(r"\r\n|\r|\n")
 _ERRNO = {
     errno.EACCES: "không có quyền đọc tệp: kiểm tra quyền truy cập",
     errno.EPERM: "không có quyền đọc tệp: kiểm tra quyền truy cập",
-    errno.ENOENT: "tệp không tồn tại (liên kết hỏng?): tạo lại tệp hoặc xoá liên kết",
     errno.EISDIR: "đây là một thư mục, không phải tệp: đổi tên thư mục",
     errno.ELOOP: "liên kết vòng: xoá liên kết",
 }
@@ -169,7 +168,9 @@ def _syntax_message(exc) -> tuple[str, str, Any]:
         advice = "alias (*tên) chưa được định nghĩa: tệp số liệu không cần alias, viết trực tiếp"
     elif "<block end>" in problem:
         advice = "thụt lề không khớp với các dòng trên: các khoá cùng cấp phải thẳng cột"
-    return "RG101", f"lỗi cú pháp YAML ({problem}): {advice}", mark
+    # ruamel's own wording ("mapping values are not allowed here") is English: the advice
+    # above says what it means for a data file instead
+    return "RG101", f"lỗi cú pháp YAML: {advice}", mark
 
 
 _OPENING_QUOTE = re.compile(r"""^[ ]*(?:-[ ]+)*(?:[^'"#\s][^#]*?:[ ]+)?(?P<q>['"])""")
@@ -195,7 +196,7 @@ def _encoding_problem(raw: bytes) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "tệp mã hoá UTF-16: lưu lại dạng UTF-8 (không BOM)"
     if raw.startswith(b"\xef\xbb\xbf"):
-        return ("tệp bắt đầu bằng dấu BOM (UTF-8 with BOM): lưu lại dạng UTF-8 không BOM "
+        return ("tệp bắt đầu bằng dấu BOM ('UTF-8 with BOM'): lưu lại dạng UTF-8 không BOM "
                 "(Notepad: Save as, Encoding 'UTF-8')")
     head = raw[:4096]
     if len(head) >= 2 and head.count(0) * 4 >= len(head):
@@ -233,7 +234,12 @@ def load_yaml(path: str | Path) -> Loaded:
             return fail(0, 0, "RG106", f"tệp quá lớn (hơn {_n(MAX_BYTES)} byte): tệp số liệu "
                         "chỉ vài kB, kiểm tra lại tệp")
     except OSError as exc:
-        reason = _ERRNO.get(exc.errno) or (exc.strerror or str(exc))
+        if exc.errno == errno.ENOENT:  # a link whose target is gone, or no file at all
+            reason = ("liên kết hỏng (tệp đích không còn): tạo lại tệp đích hoặc xoá liên kết"
+                      if path.is_symlink() else "tệp không tồn tại: tạo tệp này hoặc kiểm tra "
+                      "tên và đường dẫn")
+        else:
+            reason = _ERRNO.get(exc.errno) or os_reason(exc)
         return fail(0, 0, "RG100", f"không đọc được tệp: {reason}")
 
     problem = _encoding_problem(raw)
@@ -303,7 +309,8 @@ def load_yaml(path: str | Path) -> Loaded:
     except RecursionError:
         return fail(0, 0, "RG106", "cấu trúc lồng nhau quá sâu: kiểm tra ngoặc [ { và thụt lề")
     except (YAMLError, ValueError) as exc:
-        return fail(0, 0, "RG101", f"lỗi cú pháp YAML ({exc}): kiểm tra lại tệp")
+        return fail(0, 0, "RG101", "lỗi cú pháp YAML: kiểm tra thụt lề, dấu ':' và dấu nháy "
+                    "trong tệp")
     if node is None:
         return fail(1, 1, "RG108", "tệp không có nội dung YAML (chỉ có chú thích): cần ít nhất "
                     "các khoá bắt buộc (xem README)")

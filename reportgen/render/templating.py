@@ -19,6 +19,7 @@ from jinja2 import pass_context
 
 from .. import vnformat
 from ..errors import TemplateError, display_path
+from ..project import Dirs, search_dirs
 from ..data.figures import Report
 from ..data.layout import Layout
 from ..document.reader import check_fragment
@@ -52,17 +53,18 @@ HELPERS = {"upper_first": upper_first, "lower_first": lower_first,
            "title_vn": title_vn, "fill_title": fill_title}
 
 
-def make_environment(templates: Path, province_dir: Optional[Path] = None) -> jinja2.Environment:
+def make_environment(templates: Dirs, province_dir: Optional[Path] = None) -> jinja2.Environment:
     """One environment per template search path and process; Jinja recompiles a template
-    when its file changes (auto_reload), so caching is safe for long-lived processes."""
+    when its file changes (auto_reload), so caching is safe for long-lived processes.
+    `templates` is one folder or the project's chain (`Project.template_dirs`)."""
     return _environment(tuple(str(p) for p in _search_path(templates, province_dir)))
 
 
-def _search_path(templates: Path, province_dir: Optional[Path]) -> list[Path]:
+def _search_path(templates: Dirs, province_dir: Optional[Path]) -> list[Path]:
     paths = []
     if province_dir is not None and (province_dir / "templates").is_dir():
         paths.append(province_dir / "templates")
-    paths.append(templates)
+    paths.extend(search_dirs(templates))
     return [p.resolve() for p in paths]
 
 
@@ -368,7 +370,7 @@ def _unknown_name(msg: str) -> Optional[str]:
     return msg
 
 
-def render_html(report: Report, layout: Layout, templates: Path,
+def render_html(report: Report, layout: Layout, templates: Dirs,
                 province_dir: Optional[Path] = None) -> str:
     """Render the report's restricted HTML. Raises TemplateError naming template and line."""
     env = make_environment(templates, province_dir)
@@ -418,7 +420,7 @@ def _known_names(env: jinja2.Environment, report: Report, layout: Layout,
     return names
 
 
-def _template_frame(exc: BaseException, templates: Path) -> tuple[Optional[str], int]:
+def _template_frame(exc: BaseException, templates: Dirs) -> tuple[Optional[str], int]:
     """The innermost traceback frame that belongs to a template file."""
     tb = exc.__traceback__
     found: tuple[Optional[str], int] = (None, 0)
