@@ -5,8 +5,8 @@ gives PDF, DOCX and HTML byte-identical to the same data built from this reposit
 Cost: the wheel is built once per session from a clean copy of the sources (a stale
 setuptools `build/` folder cannot leak into it); the fresh environment gets the wheel
 without dependencies and borrows the already installed dependencies of the running
-environment through a .pth file (installing numpy, pandas, matplotlib and WeasyPrint again
-would take minutes). `import reportgen` and the `reportgen` command come from the wheel:
+environment through a .pth file (installing WeasyPrint, lxml, Pillow and the rest again would take
+minutes). `import reportgen` and the `reportgen` command come from the wheel:
 the test checks it. Marked `wheel` (`pytest -m "not wheel"` leaves it out while editing).
 """
 from __future__ import annotations

@@ -164,7 +164,7 @@ def font_fingerprint() -> str:
 
 
 #: libraries whose version changes the bytes of a report: an upgrade rebuilds, not skips
-RENDERERS = ("weasyprint", "python-docx", "matplotlib")
+RENDERERS = ("weasyprint", "python-docx", "pillow")  # Pillow draws the DOCX's chart PNGs
 
 
 @functools.lru_cache(maxsize=1)
