@@ -226,7 +226,7 @@ def _summary(results) -> None:
     table = Table("Tỉnh", "Kỳ", "Kết quả", "Trang", "Giây", box=None)
     for r in results:
         table.add_row(r.entry.slug, r.entry.period.slug, r.status_word, str(r.pages or ""),
-                      f"{r.seconds:.2f}")
+                      f"{r.seconds:.2f}".replace(".", ","))  # 13,86 giây
     Console(width=100, stderr=False).print(table)
 
 
