@@ -286,9 +286,9 @@ def new(ctx, province, year, period):
 
 
 @main.command()
-@click.option("--out", "out", type=click.Path(path_type=Path), default="schema", show_default=True,
-              metavar="THƯ_MỤC",
-              help="Thư mục ghi các tệp *.schema.json.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None, metavar="THƯ_MỤC",
+              help="Thư mục ghi các tệp *.schema.json (mặc định: schema/ cạnh data/ của dự án, "
+                   "hoặc ở thư mục hiện tại).")
 @click.option("--check", is_flag=True, help="Không ghi gì; mã thoát 1 nếu tệp trên đĩa khác lược đồ.")
 @run_safely
 def schema(out, check):
@@ -296,6 +296,10 @@ def schema(out, check):
     from .errors import display_path
     from .authoring.schema import write_schemas
 
+    if out is None:
+        from .project import find_root
+        root = find_root()
+        out = Path("schema") if root is None or root == Path.cwd().resolve() else root / "schema"
     files = write_schemas(out, check=check)
     if check:
         for path in files:
