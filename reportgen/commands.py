@@ -8,7 +8,7 @@ from typing import Optional
 from .data.dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_report
 from .errors import ERROR, WARNING, DataError, Finding, UsageError, display_path
 from .data.layout import load_layout
-from .project import Project
+from .project import Project, no_data_folder
 
 
 def select_entries(project: Project, province: Optional[str] = None,
@@ -41,15 +41,6 @@ def select_entries(project: Project, province: Optional[str] = None,
     for slug in dict.fromkeys(e.slug for e in entries):
         refuse_outside_links(project.data, slug)
     return entries
-
-
-def no_data_folder(data: Path) -> str:
-    """The message for a missing data folder, with forms of the command that work."""
-    return (f"không có thư mục số liệu {display_path(data)}/ (reportgen tìm thư mục data/ ở "
-            "thư mục hiện tại và các thư mục cha): chạy lệnh trong thư mục dự án hoặc một thư "
-            "mục con của nó, tạo dự án mới bằng 'reportgen init THƯ_MỤC --province TỈNH', hoặc "
-            "chỉ rõ: 'reportgen validate --data ĐƯỜNG_DẪN/data' (hay biến môi trường "
-            "REPORTGEN_DATA=ĐƯỜNG_DẪN/data)")
 
 
 def refuse_outside_links(data: Path, slug: str) -> None:

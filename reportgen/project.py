@@ -131,3 +131,13 @@ def template_sources(project: Project, province_dir: Optional[Path] = None) -> I
     if province_dir is not None:
         yield province_dir / "templates"
     yield from project.template_dirs
+
+
+def no_data_folder(data: Path) -> str:
+    """The message for a missing data folder, with forms of the command that work."""
+    from .errors import display_path
+    return (f"không có thư mục số liệu {display_path(data)}/ (reportgen tìm thư mục data/ ở "
+            "thư mục hiện tại và các thư mục cha): chạy lệnh trong thư mục dự án hoặc một thư "
+            "mục con của nó, tạo dự án mới bằng 'reportgen init THƯ_MỤC --province TỈNH', hoặc "
+            "chỉ rõ: 'reportgen validate --data ĐƯỜNG_DẪN/data' (hay biến môi trường "
+            "REPORTGEN_DATA=ĐƯỜNG_DẪN/data)")

@@ -37,7 +37,7 @@ from typing import Optional
 from ..data.dataset import PROVINCE_FILE, check_slug, find_entries, load_period
 from ..errors import ReportgenError, display_path
 from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
-from ..project import Project
+from ..project import Project, no_data_folder
 from ..vnformat import format_number
 
 TARGET_STATUS = "phấn đấu đạt"
@@ -385,8 +385,7 @@ def new_period(project: Project, slug: str, period: Period,
 
     check_slug(slug)
     if not project.data.is_dir():
-        raise ScaffoldError(f"không có thư mục số liệu {display_path(project.data)}/: chạy lệnh "
-                            "trong thư mục dự án hoặc chỉ rõ bằng --data THƯ_MỤC")
+        raise ScaffoldError(no_data_folder(project.data))
     pdir = project.data / slug
     target = pdir / f"{period.slug}.yaml"
     province_file = pdir / PROVINCE_FILE
