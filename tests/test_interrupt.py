@@ -232,8 +232,8 @@ def test_ctrl_c_exits_130_with_a_message(tree, jobs):
     out = tree.root / f"sigint-{jobs}"
     tree.reset(out)
     proc = tree.start(out, "-j", jobs)
-    first = proc.stderr.readline()  # "ben-tre 2021: built": the build is under way
-    assert first.endswith(": built\n"), first
+    first = proc.stderr.readline()  # "ben-tre 2021: đã dựng": the build is under way
+    assert first.endswith(": đã dựng\n"), first
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the workers get it too
     _check_ctrl_c(proc)
     temps = assert_old_or_new(tree, out, "after Ctrl-C")
