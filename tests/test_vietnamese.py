@@ -169,3 +169,26 @@ def test_a_busy_port_is_said_in_vietnamese(tree):
     assert result.exit_code == 2, result.output
     assert "cổng này đang được chương trình khác dùng" in result.output
     assert "Address" not in result.output and english_words(result.output) == [], result.output
+
+
+def test_missing_pango_is_said_with_what_to_install(monkeypatch):
+    """Without Pango, `import weasyprint` raises an English OSError ("cannot load library
+    'libgobject-2.0-0'"): the PDF writer says what to install instead."""
+    import builtins
+
+    from reportgen.errors import WriteError
+    from reportgen.writers import pdf
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libgobject-2.0-0': error 0x7e")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(WriteError) as info:
+        pdf._import_weasyprint()
+    err = info.value
+    assert err.code == "RG402" and "Pango" in err.message and "--format docx,html" in err.message
+    assert "cannot load" not in str(err) and english_words(str(err)) == [], str(err)

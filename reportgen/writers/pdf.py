@@ -42,9 +42,23 @@ def _fetcher(allowed: Iterable[Path]):
     return LocalOnlyFetcher()
 
 
+def _import_weasyprint():
+    """WeasyPrint, or a message saying what to install: without Pango (Windows and macOS
+    need it installed apart) its import fails with an English OSError about a library."""
+    try:
+        import weasyprint
+    except (OSError, ImportError) as exc:
+        raise WriteError("không nạp được WeasyPrint để dựng PDF (thiếu thư viện Pango của hệ "
+                         "thống?): cài Pango theo mục \"Cài đặt\" của README reportgen (Windows: "
+                         "GTK3; macOS: brew install pango; Debian/Ubuntu: libpango-1.0-0 "
+                         f"libpangoft2-1.0-0), hoặc dựng không có PDF: --format docx,html "
+                         f"({type(exc).__name__})", code="RG402") from None
+    return weasyprint
+
+
 def render(doc: Document, css: str = "", assets: Iterable[Path] = (), **_: object) -> bytes:
     """PDF bytes of the document (A4, fonts and page numbers from the stylesheet)."""
-    import weasyprint
+    weasyprint = _import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
     page = html_writer.render_text(doc, css)
