@@ -4,7 +4,7 @@ for HTML and PDF) and PNG (DOCX).
 A template asks for a chart by name with ``{{ chart('plan_completion', caption) }}``, which
 emits ``<figure data-chart="plan_completion">`` when the chart is worth drawing and nothing
 otherwise; the build then draws every requested chart (`fill_images`) so writers only get
-pictures. Charts, and when each is drawn (docs/templates.md, "Charts"):
+pictures. Charts, and when each is drawn (docs/templates.md, "Biểu đồ"):
 
 ``plan_completion``
     Plan completion (TH/KH, %) of each main indicator and product as horizontal bars against
