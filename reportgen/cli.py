@@ -405,3 +405,67 @@ def import_(ctx, book, province, year, period):
         click.echo(f"đã tạo {display_path(result.path)} ({len(result.changed)} chỉ tiêu)")
     else:
         click.echo(f"đã cập nhật {display_path(result.path)}: {len(result.changed)} thay đổi")
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--pkcs12", type=click.Path(path_type=Path, dir_okay=False),
+              help="Tệp khoá PKCS#12 (.p12/.pfx) của người ký.")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Tệp chứa mật khẩu PKCS#12 hoặc mã PIN token (dòng đầu).")
+@click.option("--pkcs11-lib", help="Thư viện PKCS#11 của token USB (ví dụ /usr/lib/…/libxxx.so).")
+@click.option("--token-label", help="Nhãn token PKCS#11.")
+@click.option("--key-label", help="Nhãn khoá/chứng thư trên token (khi token có nhiều khoá).")
+@click.option("--agency", is_flag=True,
+              help="Chữ ký số của cơ quan (sau chữ ký người có thẩm quyền): hình dấu trùm 1/3 "
+                   "bên trái chữ ký, kèm tên cơ quan và thời gian ký.")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Tệp đã ký (mặc định: <tên>-ky-so.pdf cạnh tệp gốc).")
+@click.option("--in-place", is_flag=True, help="Ghi đè chính tệp đầu vào (cập nhật gia tăng).")
+@click.pass_context
+@run_safely
+def sign(ctx, pdf, pkcs12, password_file, pkcs11_lib, token_label, key_label, agency, out, in_place):
+    """Ký số PAdES báo cáo PDF theo Nghị định 30/2020/NĐ-CP (không sửa tệp gốc)."""
+    from .errors import UsageError
+    from .publish.sign import KeySource, default_out, read_password, sign_file
+
+    if bool(pkcs12) == bool(pkcs11_lib):
+        raise UsageError("chọn một nguồn khoá: --pkcs12 TỆP.p12 hoặc --pkcs11-lib THƯ_VIỆN "
+                         "--token-label NHÃN")
+    if pkcs11_lib and not token_label:
+        raise UsageError("--pkcs11-lib cần --token-label (nhãn token)")
+    if in_place and out:
+        raise UsageError("--in-place và --out không dùng cùng nhau")
+    target = pdf if in_place else (out or default_out(pdf))
+    if not in_place and target.resolve() == pdf.resolve():
+        raise UsageError(f"{target} là chính tệp đầu vào: thêm --in-place nếu muốn ghi đè")
+    key = KeySource(pkcs12=pkcs12, password=read_password(password_file),
+                    pkcs11_lib=pkcs11_lib, token_label=token_label, key_label=key_label)
+    done = sign_file(pdf, target, key, _project(ctx).data, agency=agency)
+    who = "cơ quan" if agency else "người có thẩm quyền"
+    click.echo(f"đã ký ({who}: {done['signer']}, {done['time']}) → {done['out']}")
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--trust", "trust", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Chứng thư gốc tin cậy (PEM hoặc DER); dùng nhiều lần được.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: kết quả cho CI.")
+@click.pass_context
+@run_safely
+def verify(ctx, pdf, trust, fmt):
+    """Kiểm tra báo cáo đã công bố: chữ ký số, PDF/A, số liệu đính kèm dựng lại đúng văn bản.
+    Mã thoát 0 chỉ khi mọi điều kiện đều đạt."""
+    import json
+    from .publish.verify import load_roots, verify_file
+
+    verdict = verify_file(pdf, load_roots(trust), _project(ctx).templates)
+    if fmt == "json":
+        click.echo(json.dumps(verdict.as_json(), ensure_ascii=False, indent=1))
+    else:
+        for c in verdict.checks:
+            click.echo(f"{'đạt  ' if c.ok else 'KHÔNG'} {c.message}")
+        click.echo("kết luận: " + ("mọi điều kiện đều đạt" if verdict.ok else
+                                   "có điều kiện không đạt"), err=not verdict.ok)
+    sys.exit(0 if verdict.ok else 1)

@@ -206,8 +206,32 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     html = render_html(result.report, layout, project.template_dirs, project.data / entry.slug)
     doc = read(html, "templates/report.html")
     doc = fill_images(doc, result.report, project.data / entry.slug)  # charts: from the figures
+    meta = dataclasses.replace(doc.meta, attachments=data_attachments(project, entry, result.files))
     epoch = source_date()
-    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date=epoch)) if epoch else doc
+    if epoch:
+        meta = dataclasses.replace(meta, date=epoch)
+    return dataclasses.replace(doc, meta=meta)
+
+
+def data_attachments(project: Project, entry: Entry, loaded: Iterable[Path]) -> tuple:
+    """The data files the report was built from, byte for byte, to carry inside the PDF:
+    the period file (relationship Source), the province file and every earlier period of
+    the province that the loading stage or the charts read (Data)."""
+    from .dataset import find_entries
+    from .document import ATTACHMENT_SEP, Attachment
+
+    files = list(dict.fromkeys(loaded))
+    files += [e.path for e in find_entries(project.data)
+              if e.slug == entry.slug and e.period.year <= entry.period.year
+              and e.path not in files and e.period != entry.period]
+    out = []
+    for path in files:
+        is_period = path == entry.path
+        out.append(Attachment(
+            f"{entry.slug}{ATTACHMENT_SEP}{path.name}", path.read_bytes(),
+            "Source" if is_period else "Data",
+            ("Số liệu của báo cáo" if is_period else "Số liệu dùng kèm") + f": data/{entry.slug}/{path.name}"))
+    return tuple(out)
 
 
 def source_date() -> Optional[dt.date]:

@@ -176,6 +176,10 @@ class Section(Strict):
 class Signer(Strict):
     authority: list[str] = Field(min_length=1, description="['GIÁM ĐỐC'] hoặc ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC']")
     name: str = ""
+    signature_image: Optional[str] = Field(
+        None, description="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh), đường dẫn "
+        "trong thư mục của tỉnh: 'chu-ky-giam-doc.png'; reportgen sign đặt ảnh này giữa chức "
+        "vụ và họ tên")
 
 
 class DocumentInfo(Strict):
@@ -207,6 +211,10 @@ class Province(Strict):
     signer: Signer
     recipients: list[str] = Field(min_length=1)
     style: Style = Style()
+    seal_image: Optional[str] = Field(
+        None, description="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ), đường dẫn trong "
+        "thư mục của tỉnh: 'dau-so-cong-thuong.png'; dùng cho chữ ký số của cơ quan")
+    seal_size_mm: int = Field(36, ge=20, le=60, description="Đường kính thật của dấu (mm)")
 
 
 class PeriodData(Strict):

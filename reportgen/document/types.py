@@ -111,6 +111,7 @@ class Image:
     caption: tuple[Inline, ...] = ()
     source: str = ""
     width_mm: float = 150.0
+    alt: str = ""  # text alternative (screen readers, tagged PDF): what the chart shows
 
     @property
     def ready(self) -> bool:
@@ -121,6 +122,20 @@ Block = Union[Heading, Paragraph, ListBlock, Table, PageBreak, Image]
 
 
 # ---------------------------------------------------------------- frame
+ATTACHMENT_SEP = "_"  # an attachment is named <slug>_<file name> (a slug has no "_")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A data file carried inside the published document (PDF/A-3 embedded file), byte for
+    byte as the loading stage read it, so a reader can check that the data gives the text."""
+
+    name: str  # file name inside the PDF: bac-kan/2022.yaml
+    data: bytes
+    relationship: str = "Data"  # AFRelationship: Source (the period file) | Data
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class Meta:
     """The administrative frame each writer draws natively (header, closing)."""
@@ -141,6 +156,7 @@ class Meta:
     author: str = ""  # file metadata author (the agency)
     language: str = "vi"
     date: _dt.date | None = None  # the report's date: file metadata dates come from here
+    attachments: tuple[Attachment, ...] = ()  # the data files the report was built from
 
 
 @dataclass(frozen=True)
@@ -229,7 +245,9 @@ def blocks_texts(blocks: tuple[Block, ...]) -> list[str]:
 
 def dump(doc: Document) -> str:
     """A readable tree dump (pseudo-XML), for debugging and golden tests."""
-    lines = [f"<meta {k}={v!r}>" for k, v in doc.meta.__dict__.items()]
+    lines = [f"<meta {k}={v!r}>" for k, v in doc.meta.__dict__.items() if k != "attachments"]
+    lines.extend(f"<attachment {a.name} {len(a.data)}B {a.relationship}>"
+                 for a in doc.meta.attachments)
 
     def inl(nodes: tuple[Inline, ...]) -> str:
         parts = []
@@ -263,7 +281,7 @@ def dump(doc: Document) -> str:
                 lines.append(f"  <row header={r.header}> {cells}")
         elif isinstance(b, Image):
             lines.append(f"<image name={b.name} width_mm={b.width_mm:g} svg={len(b.svg)}B "
-                         f"png={len(b.png)}B source={b.source!r}>{inl(b.caption)}")
+                         f"png={len(b.png)}B source={b.source!r} alt={b.alt!r}>{inl(b.caption)}")
         else:
             lines.append("<pagebreak>")
     return "\n".join(lines) + "\n"

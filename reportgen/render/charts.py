@@ -177,6 +177,20 @@ def available(name: str, report: Report, past: list[tuple[Period, PeriodData]]) 
     raise ChartError(f"không có biểu đồ '{name}': dùng một trong {', '.join(NAMES)}")
 
 
+def alt_text(name: str, report: Report, past: list[tuple[Period, PeriodData]]) -> str:
+    """The chart said in words (its text alternative for screen readers and the tagged PDF):
+    every figure it draws, written as the report writes numbers."""
+    if name == "plan_completion":
+        items = "; ".join(f"{b.label}: {format_percent(b.pct)}" for b in plan_bars(report))
+        return ("Biểu đồ thanh ngang, tỷ lệ thực hiện so với kế hoạch năm (vạch 100% là kế "
+                f"hoạch): {items}.")
+    panels = []
+    for s in trend_series(report, past):
+        points = ", ".join(f"{period_short(p)}: {format_number(v)}" for p, v in s.points)
+        panels.append(f"{s.title} ({s.unit}) {points}" if s.unit else f"{s.title} {points}")
+    return "Biểu đồ cột qua các kỳ: " + "; ".join(panels) + "."
+
+
 # ------------------------------------------------------------------ drawing
 def axis_number(x: float, _pos=None) -> str:
     """A tick value written the Vietnamese way: 1.500, 12,5."""
@@ -398,7 +412,8 @@ def fill_images(doc, report: Report, province_dir: Optional[Path]):
         for b in blocks:
             if isinstance(b, Image) and not b.ready:
                 drawn = cached_draw(b.name, report, past, b.width_mm)
-                b = dataclasses.replace(b, svg=drawn.svg, png=drawn.png)
+                b = dataclasses.replace(b, svg=drawn.svg, png=drawn.png,
+                                        alt=b.alt or alt_text(b.name, report, past))
             out.append(b)
         return tuple(out)
 

@@ -115,7 +115,12 @@ def inline_svg(svg: bytes) -> str:
 def _image(b: Image) -> str:
     if not b.ready:  # a chart the build did not draw: nothing to show
         return ""
-    parts = [f'<figure class="chart" style="width:{b.width_mm:g}mm">', inline_svg(b.svg)]
+    svg = inline_svg(b.svg)
+    if b.alt:  # the text alternative: read by screen readers and tagged as the PDF Figure's Alt
+        alt = escape(b.alt, quote=True)
+        svg = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="img" aria-label="{alt}">'
+                     f"<title>{alt}</title>", svg, count=1)
+    parts = [f'<figure class="chart" style="width:{b.width_mm:g}mm">', svg]
     if b.caption:
         parts.append(f"<figcaption>{_inl(b.caption)}</figcaption>")
     if b.source:
