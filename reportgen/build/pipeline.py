@@ -217,8 +217,8 @@ def data_attachments(project: Project, entry: Entry, loaded: Iterable[Path]) -> 
     """The data files the report was built from, byte for byte, to carry inside the PDF:
     the period file (relationship Source), the province file and every earlier period of
     the province that the loading stage or the charts read (Data)."""
-    from .dataset import find_entries
-    from .document import ATTACHMENT_SEP, Attachment
+    from ..data.dataset import find_entries
+    from ..document.types import ATTACHMENT_SEP, Attachment
 
     files = list(dict.fromkeys(loaded))
     files += [e.path for e in find_entries(project.data)

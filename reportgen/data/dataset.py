@@ -338,7 +338,7 @@ def load_province(root: Path, slug: str) -> tuple[Optional[Province], list[Findi
     loaded = load_yaml(path)
     province = parse_model(loaded, Province)
     if province is not None:  # signature and seal images (reportgen sign): PNG, transparent
-        from .publish.assets import check_assets
+        from .assets import check_assets
         loaded.findings.extend(check_assets(province, loaded, path.parent))
     return province, loaded.findings, path
 

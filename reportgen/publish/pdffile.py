@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..document import ATTACHMENT_SEP
+from ..document.types import ATTACHMENT_SEP
 from ..errors import UsageError
 from ..writers.archival import DIGEST_KEY, SIGNATURE_FIELD, content_digest
 
@@ -82,6 +82,14 @@ def computed_digest(pdf) -> str:
 
 
 def unchanged_since_build(pdf) -> Check:
+    try:
+        return _unchanged(pdf)
+    except Exception as exc:  # a damaged stream: any reader error means "changed"
+        return Check("unchanged", False, f"không đọc được nội dung trang hoặc tệp đính kèm "
+                     f"(tệp hỏng hay đã bị sửa: {exc})")
+
+
+def _unchanged(pdf) -> Check:
     stored = stored_digest(pdf)
     if stored is None:
         return Check("unchanged", False, "tệp không có dấu kiểm nội dung của reportgen: không "

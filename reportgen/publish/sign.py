@@ -157,9 +157,9 @@ class Assets:
 def province_assets(pdf, data_root: Path) -> Assets:
     """The signature and seal images named by the province file of the report's province
     (found in the data folder by the slug of the attached files), checked (RG150)."""
-    from ..dataset import load_province
+    from ..data.dataset import load_province
     from ..errors import DataError
-    from .assets import asset_path
+    from ..data.assets import asset_path
 
     slug, _ = pdffile.report_files(pdf)
     agency = str(pdf.docinfo.get("/Author", ""))
@@ -221,7 +221,7 @@ def sign_file(src_path: Path, out_path: Path, key: KeySource, data_root: Path,
     from pyhanko.sign.fields import SigSeedSubFilter
     from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
-    from ..build import atomic_write
+    from ..build.pipeline import atomic_write
 
     raw = pdffile.read_input(src_path)
     pdf = pdffile.open_pdf(raw, str(src_path))

@@ -113,8 +113,8 @@ def _page_texts(data: bytes) -> list[str]:
 
 def reproduce_check(pdf, raw: bytes, templates: Path) -> Check:
     """Rebuild from the attached YAML with `templates` and compare the text."""
-    from ..build import make_document
-    from ..dataset import find_entries
+    from ..build.pipeline import make_document
+    from ..data.dataset import find_entries
     from ..errors import DataError
     from ..project import Project
     from ..writers import pdf as pdf_writer
@@ -134,7 +134,7 @@ def reproduce_check(pdf, raw: bytes, templates: Path) -> Check:
         if entry is None:
             return Check("reproduces", False, f"tệp số liệu đính kèm '{source}' không có tên kỳ "
                          "hợp lệ")
-        from .assets import CHECK_IMAGES
+        from ..data.assets import CHECK_IMAGES
         token = CHECK_IMAGES.set(False)
         try:
             doc = make_document(project, entry)
@@ -166,7 +166,18 @@ def verify_file(path: Path, roots: list, templates: Path) -> Verdict:
     verdict = Verdict(str(path))
     sig_checks, verdict.signatures = signature_checks(raw, roots)
     verdict.checks.extend(sig_checks)
-    verdict.checks.extend(pdffile.pdfa_checks(pdf, raw))
+    verdict.checks.extend(_guarded("pdfa", lambda: pdffile.pdfa_checks(pdf, raw)))
     verdict.checks.append(pdffile.unchanged_since_build(pdf))
-    verdict.checks.append(reproduce_check(pdf, raw, templates))
+    verdict.checks.extend(_guarded("reproduces", lambda: [reproduce_check(pdf, raw, templates)]))
     return verdict
+
+
+def _guarded(key: str, fn) -> list[Check]:
+    """A damaged file makes a check fail with the reader's words, never a crash."""
+    try:
+        return fn()
+    except ReportgenError:
+        raise
+    except Exception as exc:  # any reader error on a damaged file (pikepdf, pypdf, zlib…)
+        return [Check(key, False, f"không đọc được tệp để kiểm tra ({type(exc).__name__}: "
+                      f"{exc}): tệp hỏng hoặc đã bị sửa")]

@@ -232,6 +232,9 @@ def _embedded(pdf):
 
 
 def _yaml_media_type(pdf) -> None:
+    import pydyf
+    if "AF" in pdf.catalog:  # WeasyPrint 70 lists each file twice (name tree and object scan)
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
     for name, stream in _embedded(pdf):
         if name.endswith((".yaml", ".yml")):
             stream.extra["Subtype"] = "/application#2fyaml"

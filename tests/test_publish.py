@@ -1,0 +1,344 @@
+"""Publishing: tagged PDF/A-3 with its data attached, the reserved signature field,
+`reportgen sign` (PAdES, pyHanko) and `reportgen verify`.
+
+One Bắc Kạn 2022 report is built per module (with signature and seal images made here), then
+signed with keys made at test time (tests/pki.py). veraPDF is not available on these machines:
+the PDF/A checks are structural (identification, XMP, output intent, fonts, encryption, tags).
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import main
+from reportgen.publish import pdffile
+from reportgen.publish.sign import AGENCY_FIELD, agency_rect
+from reportgen.writers.archival import SIGNATURE_FIELD
+
+import pki
+
+ROOT = Path(__file__).resolve().parent.parent
+EPOCH = "1672876800"  # 2023-01-05
+
+
+def run(project: Path, *args: str):
+    return CliRunner().invoke(main, ["--data", str(project / "data"), "--templates",
+                                     str(project / "templates"), *args],
+                              env={"SOURCE_DATE_EPOCH": EPOCH}, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("publish")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "data" / "bac-kan", root / "data" / "bac-kan")
+    folder = root / "data" / "bac-kan"
+    pki.signature_png(folder / "chu-ky.png")
+    pki.seal_png(folder / "dau.png")
+    text = (folder / "province.yaml").read_text(encoding="utf-8")
+    text = text.replace("  name: Hoàng Hà Bắc\n", "  name: Hoàng Hà Bắc\n  signature_image: chu-ky.png\n")
+    (folder / "province.yaml").write_text(text + "seal_image: dau.png\n", encoding="utf-8")
+    keys = root / "keys"
+    keys.mkdir()
+    ca = pki.make_ca(keys)
+    pki.make_signer(keys, ca, "Hoàng Hà Bắc", "giam-doc.p12")
+    pki.make_signer(keys, ca, "Văn thư Sở Công Thương", "co-quan.p12")
+    (keys / "pw").write_bytes(pki.PASSWORD + b"\n")
+    other = keys / "other"
+    other.mkdir()
+    pki.make_ca(other, "CA khác")
+    res = run(root, "build", "--province", "bac-kan", "--year", "2022", "--format", "pdf,html",
+              "--out", str(root / "output"))
+    assert res.exit_code == 0, res.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(project) -> Path:
+    return project / "output" / "bac-kan" / "2022" / "bao-cao-bac-kan-2022.pdf"
+
+
+@pytest.fixture(scope="module")
+def signed(project, built) -> tuple[Path, Path]:
+    """(signed by the director, then also by the agency)."""
+    one = project / "mot-chu-ky.pdf"
+    two = project / "hai-chu-ky.pdf"
+    keys = project / "keys"
+    res = run(project, "sign", str(built), "--pkcs12", str(keys / "giam-doc.p12"),
+              "--password-file", str(keys / "pw"), "--out", str(one))
+    assert res.exit_code == 0, res.output
+    res = run(project, "sign", str(one), "--pkcs12", str(keys / "co-quan.p12"),
+              "--password-file", str(keys / "pw"), "--agency", "--out", str(two))
+    assert res.exit_code == 0, res.output
+    return one, two
+
+
+# ------------------------------------------------------------------ PDF/A-3, XMP, data
+def test_pdfa3_identification_xmp_and_output_intent(built):
+    pdf = pikepdf.open(built)
+    xmp = pdf.Root.Metadata.read_bytes().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    assert "<rdf:li>vi</rdf:li>" in xmp and "<dc:language>" in xmp
+    assert "Kết quả thực hiện nhiệm vụ năm 2022" in xmp  # dc:title
+    assert "<rdf:li>Sở Công Thương Bắc Kạn</rdf:li>" in xmp  # dc:creator: the agency
+    assert "<xmp:CreateDate>2023-01-05T00:00:00Z</xmp:CreateDate>" in xmp  # SOURCE_DATE_EPOCH
+    assert str(pdf.docinfo.CreationDate).startswith("D:20230105")
+    assert str(pdf.Root.Lang) == "vi"
+    intent = pdf.Root.OutputIntents[0]
+    assert str(intent.S) == "/GTS_PDFA1" and "sRGB" in str(intent.OutputConditionIdentifier)
+    assert intent.DestOutputProfile.read_bytes()[36:40] == b"acsp"  # an ICC profile
+    fonts = pdffile.font_list(pdf)
+    assert fonts and all(embedded for _, embedded in fonts), fonts
+    assert not pdf.is_encrypted
+    assert all(c.ok for c in pdffile.pdfa_checks(pdf, built.read_bytes()))
+
+
+def test_attached_data_equal_the_files_byte_for_byte(project, built):
+    pdf = pikepdf.open(built)
+    files = {name: (data, rel) for name, data, rel in pdffile.embedded_files(pdf)}
+    folder = project / "data" / "bac-kan"
+    assert files["bac-kan_2022.yaml"] == ((folder / "2022.yaml").read_bytes(), "Source")
+    assert files["bac-kan_province.yaml"] == ((folder / "province.yaml").read_bytes(), "Data")
+    af = [str(spec.UF) for spec in pdf.Root.AF]  # PDF/A-3: associated files of the document
+    assert sorted(af) == ["bac-kan_2022.yaml", "bac-kan_province.yaml"]
+    stream = pdf.Root.Names.EmbeddedFiles.Names[1].EF.F
+    assert str(stream.Subtype) == "/application/yaml"
+
+
+def test_archival_pdf_is_byte_reproducible(project, built, tmp_path):
+    res = run(project, "build", "--province", "bac-kan", "--year", "2022", "--format", "pdf",
+              "--out", str(tmp_path), "--force")
+    assert res.exit_code == 0, res.output
+    again = tmp_path / "bac-kan" / "2022" / "bao-cao-bac-kan-2022.pdf"
+    assert again.read_bytes() == built.read_bytes()
+
+
+# ------------------------------------------------------------------ tags, bookmarks, alt
+def _tree(pdf) -> list[tuple[str, str]]:
+    """(structure type, Alt) in document order (depth first, as a screen reader reads)."""
+    out = []
+
+    def walk(elem):
+        s = elem.get("/S")
+        if s is not None:
+            out.append((str(s)[1:], str(elem.get("/Alt", ""))))
+        kids = elem.get("/K")
+        kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR":
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return out
+
+
+def test_structure_tree_in_reading_order(built):
+    tree = _tree(pikepdf.open(built))
+    kinds = [k for k, _ in tree]
+    assert kinds[0] == "Document"
+    for needed in ("H1", "H2", "P", "L", "LI", "Table", "TR", "TH", "TD", "Figure", "Form"):
+        assert needed in kinds, needed
+    # reading order: frame (Div, not a layout table), then Phần I, its sections, …, appendix
+    assert kinds.index("H1") < kinds.index("H2") < kinds.index("Table") < kinds.index("Figure")
+    assert kinds.index("Div") < kinds.index("H1")
+    assert kinds.index("Form") < kinds.index("Table")  # the signature closes the body
+    # the only tables left are data tables with header cells
+    assert kinds.count("Table") == 2 and kinds.count("TH") >= 9
+    alt = dict((k, a) for k, a in tree if k == "Figure")["Figure"]
+    assert alt.startswith("Biểu đồ") and "kế hoạch" in alt and re.search(r"\d+,\d+%", alt)
+
+
+def test_bookmarks_for_parts_and_sections(built):
+    with pikepdf.open(built).open_outline() as outline:
+        top = [(item.title, [c.title for c in item.children]) for item in outline.root]
+    assert top[0][0].startswith("Phần I") and "KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2022" in top[0][0]
+    assert "II. Sản xuất công nghiệp" in top[0][1]
+    assert top[1][0].startswith("Phần II")
+
+
+def test_html_chart_has_text_alternative(project):
+    html = (project / "output" / "bac-kan" / "2022" / "bao-cao-bac-kan-2022.html").read_text()
+    m = re.search(r'<svg[^>]*role="img" aria-label="([^"]+)"><title>([^<]+)</title>', html)
+    assert m and m[1] == m[2] and m[1].startswith("Biểu đồ thanh ngang")
+
+
+def test_empty_signature_field_between_title_and_name(built):
+    pdf = pikepdf.open(built)
+    field = pdf.Root.AcroForm.Fields[0]
+    assert str(field.T) == SIGNATURE_FIELD and str(field.FT) == "/Sig" and "/V" not in field
+    page_index, (x1, y1, x2, y2) = pdffile.signature_field_rect(pdf)
+    words = _words(built, page_index + 1)
+    height = float(pdf.pages[page_index].MediaBox[3])
+    title = next(w for w in words if w[0] == "GIÁM")
+    name = next(w for w in words if w[0] == "Hoàng" and w[1] > title[1])
+    # PDF y grows upwards; pdftotext's from the top
+    assert height - title[2] >= y2 - 1 and y1 >= height - name[1] - 1
+    assert x1 < title[3] < x2  # under the title, centred with it
+    widget = pdf.Root.AcroForm.Fields[0]
+    assert "/AP" in widget and int(widget.F) == 4 and "/StructParent" in widget
+
+
+def _words(path: Path, page: int) -> list[tuple[str, float, float, float]]:
+    """(word, yMin, yMax, x centre) of a page, from pdftotext -bbox."""
+    import subprocess
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(m[5], float(m[2]), float(m[4]), (float(m[1]) + float(m[3])) / 2) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', out)]
+
+
+# ------------------------------------------------------------------ sign / verify
+def test_signatures_validate_against_the_test_root(project, signed):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    from reportgen.publish.verify import load_roots
+
+    one, two = signed
+    roots = load_roots([project / "keys" / "ca.pem"])
+    sigs = PdfFileReader(io.BytesIO(two.read_bytes())).embedded_signatures
+    assert [s.field_name for s in sigs] == [SIGNATURE_FIELD, AGENCY_FIELD]
+    for sig in sigs:
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+        assert status.docmdp_ok
+    # the director's signature covers the first revision only: the agency's is an update
+    assert two.read_bytes().startswith(one.read_bytes())
+
+
+def test_verify_all_hold(project, signed):
+    res = run(project, "verify", str(signed[1]), "--trust", str(project / "keys" / "ca.pem"))
+    assert res.exit_code == 0, res.output
+    assert "nguyên vẹn, của Common Name: Hoàng Hà Bắc" in res.output
+    assert "PDF/A-3a" in res.output and "dựng lại đúng văn bản" in res.output
+
+
+def test_verify_json_and_untrusted_root(project, signed):
+    import json
+    res = run(project, "verify", str(signed[1]), "--trust",
+              str(project / "keys" / "other" / "ca.pem"), "--format", "json")
+    assert res.exit_code == 1
+    data = json.loads(res.output)
+    assert data["ok"] is False
+    assert [s["intact"] for s in data["signatures"]] == [True, True]
+    assert [s["trusted"] for s in data["signatures"]] == [False, False]
+    ok = {c["key"]: c["ok"] for c in data["checks"]}
+    assert ok["reproduces"] and ok["unchanged"] and ok["fonts_embedded"] and ok["pdfa_claim"]
+
+
+def test_one_flipped_byte_in_the_signed_range_fails(project, signed, tmp_path):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    raw = bytearray(signed[0].read_bytes())
+    sig = PdfFileReader(io.BytesIO(bytes(raw))).embedded_signatures[0]
+    start, length = sig.byte_range[0], sig.byte_range[1]
+    # a byte in the signed range, inside a compressed stream (not a structural keyword)
+    pos = raw.index(b">>\nstream\n", start + 2000) + 200
+    assert pos < start + length
+    raw[pos] ^= 0x01
+    bad = tmp_path / "sua.pdf"
+    bad.write_bytes(bytes(raw))
+    res = run(project, "verify", str(bad), "--trust", str(project / "keys" / "ca.pem"))
+    assert res.exit_code == 1
+    assert "KHÔNG nguyên vẹn (nội dung đã ký bị thay đổi), của Common Name: Hoàng Hà Bắc" \
+        in res.output
+
+
+def test_sign_never_rewrites_the_input_and_refuses_a_changed_file(project, built, tmp_path):
+    before = built.read_bytes()
+    keys = project / "keys"
+    res = run(project, "sign", str(built), "--pkcs12", str(keys / "giam-doc.p12"),
+              "--password-file", str(keys / "pw"), "--out", str(built))
+    assert res.exit_code == 2 and "--in-place" in res.output
+    assert built.read_bytes() == before
+    # a page edited after build (one number in a content stream)
+    pdf = pikepdf.open(io.BytesIO(before))
+    page = pdf.pages[0]
+    page.Contents.write(page.Contents.read_bytes().replace(b"BT", b"BT ", 1))
+    changed = tmp_path / "da-sua.pdf"
+    pdf.save(changed)
+    res = run(project, "sign", str(changed), "--pkcs12", str(keys / "giam-doc.p12"),
+              "--password-file", str(keys / "pw"), "--out", str(tmp_path / "x.pdf"))
+    assert res.exit_code == 1 and "đã bị sửa sau khi reportgen build" in res.output
+    assert not (tmp_path / "x.pdf").exists()
+    # a wrong password
+    (tmp_path / "sai").write_text("sai\n")
+    res = run(project, "sign", str(built), "--pkcs12", str(keys / "giam-doc.p12"),
+              "--password-file", str(tmp_path / "sai"), "--out", str(tmp_path / "y.pdf"))
+    assert res.exit_code == 1 and "sai mật khẩu" in res.output and "Traceback" not in res.output
+
+
+def test_seal_covers_the_left_third_of_the_signature(project, signed):
+    pdf = pikepdf.open(signed[1])
+    rects = {str(f.T): [float(v) for v in f.Rect] for f in pdf.Root.AcroForm.Fields}
+    field = rects[SIGNATURE_FIELD]
+    box, d = agency_rect(tuple(field), project / "data" / "bac-kan" / "chu-ky.png", 36)
+    assert rects[AGENCY_FIELD] == pytest.approx(list(box), abs=0.01)
+    # the signature image (400×160) fills the field's height (60 pt): 150 pt wide, centred
+    img_left = field[0] + ((field[2] - field[0]) - 150) / 2
+    seal_right = rects[AGENCY_FIELD][0] + d
+    assert seal_right == pytest.approx(img_left + 150 / 3, abs=0.5)
+    assert d == pytest.approx(36 * 72 / 25.4)  # the seal at its real size
+    # the signing information, in the agency's appearance: name and time with +07:00
+    res = run(project, "verify", str(signed[1]), "--format", "json")
+    import json
+    times = [s["time"] for s in json.loads(res.output)["signatures"]]
+    assert all(t.endswith("+07:00") for t in times)
+
+
+# ------------------------------------------------------------------ signature assets
+PROVINCE = """\
+name: Tỉnh Mẫu
+parent_agency: UBND TỈNH MẪU
+place: Tỉnh Mẫu
+signer:
+  authority: [KT. GIÁM ĐỐC, PHÓ GIÁM ĐỐC]
+  name: Nguyễn Văn A
+  signature_image: {signature}
+recipients:
+  - 'Lưu: VT'
+seal_image: {seal}
+"""
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: p.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100), "không phải ảnh PNG"),
+    (lambda p: __import__("PIL.Image").Image.new("RGB", (400, 160), "white").save(p),
+     "không có nền trong suốt"),
+    (lambda p: __import__("PIL.Image").Image.new("RGBA", (20, 8)).save(p), "kích thước bất thường"),
+    (lambda p: None, "không có tệp"),
+])
+def test_bad_signature_image_is_a_finding_at_its_line(tmp_path, make, words):
+    from reportgen.data.dataset import load_province
+    folder = tmp_path / "tinh-mau"
+    folder.mkdir()
+    make(folder / "chu-ky.png")
+    pki.seal_png(folder / "dau.png")
+    (folder / "province.yaml").write_text(PROVINCE.format(signature="chu-ky.png", seal="dau.png"),
+                                          encoding="utf-8")
+    province, findings, _ = load_province(tmp_path, "tinh-mau")
+    assert province.signer.authority == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    [f] = findings
+    assert (f.code, f.line, f.column) == ("RG150", 7, 20) and words in f.message, str(f)
+    assert str(f).startswith(f"{f.file}:7:20: lỗi RG150 ảnh chữ ký")
+
+
+def test_seal_outside_the_province_folder_and_good_images(tmp_path):
+    from reportgen.data.dataset import load_province
+    folder = tmp_path / "tinh-mau"
+    folder.mkdir()
+    pki.signature_png(folder / "chu-ky.png")
+    pki.seal_png(folder / "dau.png")
+    (folder / "province.yaml").write_text(PROVINCE.format(signature="chu-ky.png",
+                                                          seal="../../dau.png"), encoding="utf-8")
+    _, findings, _ = load_province(tmp_path, "tinh-mau")
+    assert [(f.code, f.line) for f in findings] == [("RG150", 10)]
+    assert "trong thư mục của tỉnh" in findings[0].message
+    (folder / "province.yaml").write_text(PROVINCE.format(signature="chu-ky.png", seal="dau.png"),
+                                          encoding="utf-8")
+    assert load_province(tmp_path, "tinh-mau")[1] == []
