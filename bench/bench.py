@@ -281,9 +281,14 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true",
                     help="fewer runs, 1/4/16 reports instead of 1/8/32/128, 5 edits")
     ap.add_argument("--runs", type=int, default=None, help="runs per timed pair (median)")
+    ap.add_argument("--archival", action="store_true",
+                    help="only the cost of PDF/A-3a + tags over a plain PDF")
     args = ap.parse_args()
     runs = args.runs or (3 if args.quick else 5)
     os.chdir(ROOT)
+    if args.archival:
+        archival_cost()
+        return
     load = os.getloadavg()[0]
     print(f"reportgen benchmark: {os.cpu_count()} cores, load {load:.1f}, Python "
           f"{sys.version.split()[0]}{', --quick' if args.quick else ''}; medians of {runs}")
@@ -298,6 +303,33 @@ def main() -> None:
     missed = [r for r in ROWS if r[3] == "NOT MET"]
     print(f"{len([r for r in ROWS if r[3]])} targets, {len(missed)} not met "
           f"({time.perf_counter() - start:.0f} s; load now {os.getloadavg()[0]:.1f})")
+
+
+def archival_cost(n: int = 7) -> None:
+    """What the published PDF costs over a plain one, in the same process and run: tagged
+    PDF/A-3a, data attached, XMP, signature field and content digest (writers/archival.py)
+    against WeasyPrint's plain PDF of the same Document, alternating the two."""
+    from reportgen.build.pipeline import make_document
+    from reportgen.data.dataset import find_entries
+    from reportgen.project import Project
+    from reportgen.writers import pdf as pdf_writer
+
+    project = Project()
+    entry = next(e for e in find_entries(project.data) if e.slug == "bac-kan")
+    doc = make_document(project, entry)
+    css = (project.templates / "style" / "print.css").read_text(encoding="utf-8")
+    kw = {"css": css, "assets": [project.templates]}
+    pdf_writer.render(doc, archival=True, **kw)  # warm up fonts and imports
+    plain, archival = [], []
+    for _ in range(n):
+        for flag, times in ((False, plain), (True, archival)):
+            t = time.perf_counter()
+            pdf_writer.render(doc, archival=flag, **kw)
+            times.append(time.perf_counter() - t)
+    p, a = statistics.median(plain), statistics.median(archival)
+    row(f"plain PDF of one report (s, median of {n})", f"{p:.3f}")
+    row(f"PDF/A-3a + tags + data + field (s, median of {n})", f"{a:.3f}")
+    row("ratio archival / plain (medians)", f"{a / p:.2f}", f"best: {min(archival) / min(plain):.2f}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import re
 from html import escape
 
 from ..document.types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
-                        Meta, PageBreak, Paragraph, Strong, Table, Text)
+                        Meta, PageBreak, Paragraph, Strong, Table, Text, inline_text)
 
 
 def _inl(nodes: tuple[Inline, ...]) -> str:
@@ -137,7 +137,11 @@ def blocks_html(blocks: tuple[Block, ...]) -> str:
     out = []
     for b in blocks:
         if isinstance(b, Heading):
-            out.append(f"<h{b.level}>{_inl(b.inlines)}</h{b.level}>")
+            attr = ""
+            if any(isinstance(i, LineBreak) for i in b.inlines):  # "Phần I<br>KẾT QUẢ …"
+                label = ". ".join(part.strip() for part in inline_text(b.inlines).split("\n"))
+                attr = f' data-bookmark="{escape(label, quote=True)}"'  # the PDF bookmark
+            out.append(f"<h{b.level}{attr}>{_inl(b.inlines)}</h{b.level}>")
         elif isinstance(b, Paragraph):
             cls = [] if b.align == "justify" else [b.align]
             if not b.indent and b.align == "justify":

@@ -57,6 +57,8 @@ def _import_weasyprint():
 
 
 ARCHIVAL_VARIANT = "pdf/a-3a"  # PDF/A-3, level a: tagged (WeasyPrint's pdf_tags)
+# a heading broken over lines ("Phần I" / "KẾT QUẢ …") is bookmarked as one line of text
+BOOKMARKS_CSS = "h1[data-bookmark], h2[data-bookmark] { bookmark-label: attr(data-bookmark) }"
 
 
 def _attachments(doc: Document) -> list:
@@ -88,7 +90,8 @@ def render(doc: Document, css: str = "", assets: Iterable[Path] = (), archival: 
     if archival:
         from .archival import finisher
         options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=_attachments(doc),
-                       finisher=finisher(doc.meta.language))
+                       finisher=finisher(doc.meta.language),
+                       stylesheets=[weasyprint.CSS(string=BOOKMARKS_CSS)])
     try:
         html = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher(assets))
         return html.write_pdf(**options)
