@@ -38,6 +38,7 @@ def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("publish")
     shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / "data" / "bac-kan", root / "data" / "bac-kan")
+    shutil.copytree(ROOT / "data" / "cao-bang", root / "data" / "cao-bang")  # has a chart
     folder = root / "data" / "bac-kan"
     pki.signature_png(folder / "chu-ky.png")
     pki.seal_png(folder / "dau.png")
@@ -53,8 +54,7 @@ def project(tmp_path_factory) -> Path:
     other = keys / "other"
     other.mkdir()
     pki.make_ca(other, "CA khác")
-    res = run(root, "build", "--province", "bac-kan", "--year", "2022", "--format", "pdf,html",
-              "--out", str(root / "output"))
+    res = run(root, "build", "--all", "--format", "pdf,html", "--out", str(root / "output"))
     assert res.exit_code == 0, res.output
     return root
 
@@ -138,8 +138,8 @@ def _tree(pdf) -> list[tuple[str, str]]:
     return out
 
 
-def test_structure_tree_in_reading_order(built):
-    tree = _tree(pikepdf.open(built))
+def test_structure_tree_in_reading_order(project):
+    tree = _tree(pikepdf.open(project / "output" / "cao-bang" / "2021" / "bao-cao-cao-bang-2021.pdf"))
     kinds = [k for k, _ in tree]
     assert kinds[0] == "Document"
     for needed in ("H1", "H2", "P", "L", "LI", "Table", "TR", "TH", "TD", "Figure", "Form"):
@@ -149,7 +149,7 @@ def test_structure_tree_in_reading_order(built):
     assert kinds.index("Div") < kinds.index("H1")
     assert kinds.index("Form") < kinds.index("Table")  # the signature closes the body
     # the only tables left are data tables with header cells
-    assert kinds.count("Table") == 2 and kinds.count("TH") >= 9
+    assert kinds[1] == "Div" and kinds.count("Table") >= 1 and kinds.count("TH") >= 9
     alt = dict((k, a) for k, a in tree if k == "Figure")["Figure"]
     assert alt.startswith("Biểu đồ") and "kế hoạch" in alt and re.search(r"\d+,\d+%", alt)
 
@@ -163,7 +163,7 @@ def test_bookmarks_for_parts_and_sections(built):
 
 
 def test_html_chart_has_text_alternative(project):
-    html = (project / "output" / "bac-kan" / "2022" / "bao-cao-bac-kan-2022.html").read_text()
+    html = (project / "output" / "cao-bang" / "2021" / "bao-cao-cao-bang-2021.html").read_text()
     m = re.search(r'<svg[^>]*role="img" aria-label="([^"]+)"><title>([^<]+)</title>', html)
     assert m and m[1] == m[2] and m[1].startswith("Biểu đồ thanh ngang")
 
