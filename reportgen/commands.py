@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .data.dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_report
-from .errors import ERROR, WARNING, DataError, Finding, UsageError, display_path
-from .data.layout import load_layout
+from .data.dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_inputs
+from .data.validate import check
+from .errors import ERROR, Finding, UsageError, display_path
 from .project import Project, no_data_folder
 
 
@@ -82,20 +82,9 @@ def period_option(year: Optional[int], period: Optional[str]) -> Optional[str]:
 
 
 def load_checked(project: Project, entry: Entry, strict: bool = False) -> LoadResult:
-    """Load one report with all findings; with `strict`, warnings count as errors."""
-    try:
-        layout = load_layout(project.template_dirs, project.data / entry.slug)
-        keys = layout.section_keys
-        extra: list[Finding] = []
-    except DataError as exc:
-        keys, extra = None, exc.findings
-    result = load_report(project.data, entry.slug, entry.period, keys)
-    result.findings = extra + result.findings
-    if strict:
-        result.findings = [
-            Finding(f.file, f.line, f.column, f.code, ERROR, f.message) if f.severity == WARNING else f
-            for f in result.findings]
-    return result
+    """Load one report (layout, data, earlier periods) and validate it; with `strict`,
+    warnings count as errors."""
+    return check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period), strict)
 
 
 @dataclass

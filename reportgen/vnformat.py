@@ -699,6 +699,20 @@ def format_doc_number(number: int | str, suffix: str) -> str:
     return f"Số: {num}/{suffix}"
 
 
+def upper_first(text: str) -> str:
+    """'sản phẩm tăng' -> 'Sản phẩm tăng' (a label starting a table cell or sentence)."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def title_vn(text: str) -> str:
+    """'SỞ CÔNG THƯƠNG' -> 'Sở Công Thương' (agency names in running text)."""
+    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
+
+
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 

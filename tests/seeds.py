@@ -26,7 +26,9 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from reportgen.data.dataset import load_report, parse_model
+from reportgen.data.dataset import load_report
+from reportgen.data.parse import parse_model
+from reportgen.data.validate import check
 from reportgen.errors import DataError
 from reportgen.data.figures import Report
 from reportgen.data.loader import load_yaml
@@ -90,7 +92,7 @@ class Manifest(BaseModel):
 
     def load(self) -> Report:
         """Load the period data this manifest describes; DataError if it has errors."""
-        result = load_report(self.data_root, self.province, self.period)
+        result = check(load_report(self.data_root, self.province, self.period))
         if not result.ok:
             raise DataError(result.findings)
         return result.report

@@ -112,14 +112,14 @@ def test_plan_completion_spread_decides(tmp_path):
     report = with_plans(tmp_path, {"gtsx_cong_nghiep": "103,2"})
     bars = charts.plan_bars(report)
     assert [str(b.pct) for b in bars] == ["103.2", "107.3", "137.64"]
-    assert charts.available("plan_completion", report, [])  # three bars, 34 points apart
+    assert charts.available("plan_completion", report)  # three bars, 34 points apart
 
 
 def test_plan_line_never_crosses_a_value_label(tmp_path, reports):
     cb, _ = report_of(reports["cao-bang-2021"].project, "cao-bang", "2021")
     near = with_plans(tmp_path, {"gtsx_cong_nghiep": "97,85", "xuat_khau": "99,2"})
     for report in (cb, near):
-        d = charts.drawing("plan_completion", report, [])
+        d = charts.drawing("plan_completion", report)
         plan = [i for i in d.of_role("plan") if isinstance(i, Line)]
         values = d.of_role("value")
         assert plan and len(values) == len(charts.plan_bars(report))
@@ -181,15 +181,15 @@ def test_trend_needs_three_periods(tmp_path):
     shutil.copytree(ROOT / "data" / "bac-kan", tmp_path / "data" / "bac-kan")
     project = Project(data=tmp_path / "data", templates=ROOT / "templates")
     report, _ = report_of(project, "bac-kan", "2022")
-    assert not charts.available("trend", report, charts.history(tmp_path / "data" / "bac-kan",
-                                                                 report.period))
+    assert report.history == () and not charts.available("trend", report)
     write_past(tmp_path / "data", ["2021"])  # two periods: still no trend
     report, _ = report_of(project, "bac-kan", "2022")
-    past = charts.history(tmp_path / "data" / "bac-kan", report.period)
-    assert [p.slug for p, _ in past] == ["2021"] and not charts.available("trend", report, past)
-    write_past(tmp_path / "data", ["2020"])
-    past = charts.history(tmp_path / "data" / "bac-kan", report.period)
-    series = charts.trend_series(report, past)
+    assert [p.slug for p, _ in report.history] == ["2021"]
+    assert not charts.available("trend", report)
+    write_past(tmp_path / "data", ["2020"])  # earlier periods are loaded with the report
+    report, _ = report_of(project, "bac-kan", "2022")
+    assert [p.slug for p, _ in report.history] == ["2020", "2021"]
+    series = charts.trend_series(report)
     assert [s.title for s in series] == [t for t, _ in charts.TREND_SERIES]
     assert [str(v) for _, v in series[0].points] == ["1301.5", "1440.99", "1586.397"]
 
@@ -259,8 +259,7 @@ def test_same_bytes_in_another_process(reports):
 
 def test_draw_twice_same_bytes(three_years):
     project, report, _, _ = three_years
-    past = charts.history(project.data / "bac-kan", report.period)
-    a, b = charts.draw("trend", report, past), charts.draw("trend", report, past)
+    a, b = charts.draw("trend", report), charts.draw("trend", report)
     assert a.svg == b.svg and a.png == b.png
 
 
@@ -317,13 +316,13 @@ def test_documents_without_chart_draw_nothing():
 def test_cache_gives_the_same_bytes_and_knows_the_data(tmp_path, reports):
     cb, _ = report_of(reports["cao-bang-2021"].project, "cao-bang", "2021")
     charts.clear_cache()
-    first = charts.cached_draw("plan_completion", cb, [], 150)
-    assert charts.cached_draw("plan_completion", cb, [], 150) is first  # remembered
-    assert first.svg == charts.draw("plan_completion", cb, [], 150).svg  # same as drawn anew
+    first = charts.cached_draw("plan_completion", cb, 150)
+    assert charts.cached_draw("plan_completion", cb, 150) is first  # remembered
+    assert first.svg == charts.draw("plan_completion", cb, 150).svg  # same as drawn anew
     assert first.png == reports["cao-bang-2021"].doc.images[0].png
     # other figures: another key, another picture
     report = with_plans(tmp_path, {"gtsx_cong_nghiep": "103,2"})
-    other = charts.cached_draw("plan_completion", report, [], 150)
+    other = charts.cached_draw("plan_completion", report, 150)
     assert other.svg != first.svg and b"103,2%" in other.svg
     charts.clear_cache()
-    assert charts.cached_draw("plan_completion", cb, [], 150) is not first
+    assert charts.cached_draw("plan_completion", cb, 150) is not first

@@ -111,7 +111,7 @@ def test_path_like_province_is_refused_before_any_path_is_built(tree, monkeypatc
         raise AssertionError("a path was built from the option")
 
     monkeypatch.setattr(commands, "find_entries", must_not_run)
-    monkeypatch.setattr(commands, "load_report", must_not_run)
+    monkeypatch.setattr(commands, "load_inputs", must_not_run)
     result = tree.cli("validate", "--province", slug)
     assert result.exit_code == 2, result.output
     assert "không hợp lệ" in result.output and "bac-kan" in result.output

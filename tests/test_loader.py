@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from reportgen.data import loader
-from reportgen.data.dataset import parse_model
+from reportgen.data.parse import parse_model
 from reportgen.errors import DataError, Finding
 from reportgen.data.loader import load_yaml, number_problem
 from reportgen.data.model import PeriodData

@@ -90,7 +90,8 @@ def test_bad_province_option_is_refused_before_any_path_is_built(tree, monkeypat
         raise AssertionError("a path was built from the option")
 
     monkeypatch.setattr(commands, "find_entries", must_not_run)
-    monkeypatch.setattr(commands, "load_report", must_not_run)
+    monkeypatch.setattr(commands, "load_inputs", must_not_run)
+    monkeypatch.setattr("reportgen.build.pipeline.load_inputs", must_not_run)
     before = snapshot(tree)
     for command in (["build", "--province", slug, "--year", "2021", "--out", str(tree / "out")],
                     ["build", "--province", slug, "--all", "--out", str(tree / "out")],
@@ -113,7 +114,8 @@ def test_bad_province_option_is_refused_before_any_path_is_built(tree, monkeypat
     ("--all", "--period", "../../etc"),
 ])
 def test_bad_period_option_is_refused(tree, monkeypatch, args):
-    monkeypatch.setattr(commands, "load_report", lambda *a, **k: pytest.fail("loaded"))
+    monkeypatch.setattr(commands, "load_inputs", lambda *a, **k: pytest.fail("loaded"))
+    monkeypatch.setattr("reportgen.build.pipeline.load_inputs", lambda *a, **k: pytest.fail("loaded"))
     before = snapshot(tree)
     result = cli(tree, "build", *args, "--out", str(tree / "out"))
     no_traceback(result)

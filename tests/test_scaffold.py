@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from reportgen.cli import main
 from reportgen.commands import load_checked
 from reportgen.data.dataset import find_entries, load_report
+from reportgen.data.validate import check
 from reportgen.data.loader import load_yaml
 from reportgen.data.model import Period
 from reportgen.project import Project
@@ -58,7 +59,7 @@ def project(tree: Path) -> Project:
 
 
 def test_targets_may_share_the_id_of_their_result(tree):
-    result = load_report(tree / "data", "bac-kan", "2022")
+    result = check(load_report(tree / "data", "bac-kan", "2022"))
     assert result.ok, [str(f) for f in result.findings]
     figures = result.report.figures
     assert figures["gtsx_cong_nghiep"].section == "cong_nghiep"  # the result, not the target
@@ -254,5 +255,5 @@ def test_an_id_twice_among_the_targets_is_still_rg206(tree):
         status: phấn đấu đạt
         growth: 12
 """), encoding="utf-8")
-    codes = [f.code for f in load_report(tree / "data", "bac-kan", "2022").findings]
+    codes = [f.code for f in check(load_report(tree / "data", "bac-kan", "2022")).findings]
     assert codes.count("RG206") == 1, codes

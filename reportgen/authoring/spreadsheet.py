@@ -302,9 +302,13 @@ def _province_name(project, slug: str) -> str:
     return province.name if province else slug
 
 
-def _layout_keys(project, slug: str) -> list[str]:
+def _layout(project, slug: str):
     from ..data.layout import load_layout
-    return load_layout(project.template_dirs, project.data / slug).section_keys
+    return load_layout(project.template_dirs, project.data / slug)
+
+
+def _layout_keys(project, slug: str) -> list[str]:
+    return _layout(project, slug).section_keys
 
 
 def export_workbook(project, slug: str, period: Period, out: Path) -> int:
@@ -577,6 +581,7 @@ def import_workbook(project, book: Path, slug: str, period: Period) -> ImportRes
     (the result would not validate) or UsageError; the data file is then left untouched."""
     from ..build.pipeline import atomic_write
     from ..data.dataset import check_slug, load_report, period_path
+    from ..data.validate import check
     from ..errors import DataError, Finding
 
     check_slug(slug)
@@ -584,8 +589,8 @@ def import_workbook(project, book: Path, slug: str, period: Period) -> ImportRes
         raise UsageError(f"không có tỉnh '{slug}' trong {project.data}/")
     if not book.is_file():
         raise UsageError(f"không có tệp {book}")
-    keys = _layout_keys(project, slug)
-    wb = read_workbook(book, keys)
+    layout = _layout(project, slug)
+    wb = read_workbook(book, layout.section_keys)
     problems = list(wb.problems)
     for key, want in (("province", slug), ("period", period.slug)):
         got, cell = _info_text(wb.info, key)
@@ -636,7 +641,7 @@ def import_workbook(project, book: Path, slug: str, period: Period) -> ImportRes
             if f != target:
                 shutil.copy2(f, root / slug / f.name)
         (root / slug / target.name).write_text(text, encoding="utf-8")
-        result = load_report(root, slug, period, keys)
+        result = check(load_report(root, slug, period, layout))
         shown = display_path(target)
         findings = [Finding(f.file.replace(display_path(root / slug / target.name), shown),
                             f.line, f.column, f.code, f.severity, f.message)

@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .. import __version__
-from ..commands import load_checked
-from ..data.dataset import Entry
+from ..data.dataset import Entry, load_inputs
+from ..data.validate import check
 from ..document.types import Document
 from ..errors import DataError, ReportgenError, UsageError, WriteError, display_path, os_reason
-from ..data.layout import layout_path, load_layout
+from ..data.layout import layout_path
 from ..project import Project, template_sources
 from ..writers import FORMATS
 
@@ -137,7 +137,7 @@ def input_files(project: Project, entry: Entry) -> list[Path]:
     files = [project.data / entry.slug / "province.yaml", entry.path,
              project.data / entry.slug / f"{entry.period.previous.slug}.yaml",
              layout_path(project.template_dirs, project.data / entry.slug)]
-    # earlier periods feed the trend chart (reportgen/charts.py)
+    # earlier periods feed the trend chart (Report.history)
     files.extend(sorted(p for p in (project.data / entry.slug).glob("*.yaml") if p not in files))
     # every folder of the template chain, the package theme included (an upgrade rebuilds)
     for root in template_sources(project, project.data / entry.slug):
@@ -192,20 +192,22 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
 
 
 def make_document(project: Project, entry: Entry, checked=None) -> Document:
-    """Everything up to the typed document; raises DataError/TemplateError for bad input.
-    `checked`: the `load_checked` result when the caller already has it (the preview shows
-    its warnings)."""
-    from ..render.charts import fill_images
+    """The report's typed document, flowing one way; raises DataError/TemplateError for bad
+    input. Load (layout, province, period, previous and earlier periods, each file once)
+    -> validate -> render the templates -> read the restricted HTML into a Document,
+    complete with its charts. Nothing after the first step reads the data folder.
+    `checked`: the loaded and validated result when the caller already has it (the preview
+    shows its warnings)."""
     from ..document.reader import read
+    from ..render.charts import drawer
     from ..render.templating import render_html
 
-    result = checked if checked is not None else load_checked(project, entry)
+    result = checked if checked is not None else check(
+        load_inputs(project.data, project.template_dirs, entry.slug, entry.period))
     if not result.ok:
         raise DataError(result.findings or [])
-    layout = load_layout(project.template_dirs, project.data / entry.slug)
-    html = render_html(result.report, layout, project.template_dirs, project.data / entry.slug)
-    doc = read(html, "templates/report.html")
-    doc = fill_images(doc, result.report, project.data / entry.slug)  # charts: from the figures
+    html = render_html(result.report, result.layout, project.template_dirs, project.data / entry.slug)
+    doc = read(html, "templates/report.html", charts=drawer(result.report))
     meta = dataclasses.replace(doc.meta, attachments=data_attachments(project, entry, result.files))
     epoch = source_date()
     if epoch:

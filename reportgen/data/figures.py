@@ -188,6 +188,11 @@ class Figure:
         return sum(values, Decimal(0))
 
 
+def figure_label(f: Figure) -> str:
+    """'Giá trị sản xuất công nghiệp (giá so sánh 2010)': the label as the body writes it."""
+    return f"{f.label} (giá {f.price_basis})" if f.price_basis else f.label
+
+
 @dataclass(frozen=True)
 class CountFigure:
     """A count with its change against the same period."""
@@ -309,6 +314,8 @@ class Report:
     data: PeriodData
     previous: Optional[PeriodData] = None
     sections: dict[str, SectionView] = field(default_factory=dict)
+    # earlier periods of the same kind that load without error, oldest first (trend chart)
+    history: tuple[tuple[Period, PeriodData], ...] = ()
 
     @property
     def figures(self) -> dict[str, Figure]:
@@ -348,7 +355,8 @@ def _previous_values(previous: Optional[PeriodData]) -> dict[str, Decimal]:
 
 
 def build_report(slug: str, province: Province, period: Period, data: PeriodData,
-                 previous: Optional[PeriodData] = None) -> Report:
+                 previous: Optional[PeriodData] = None,
+                 history: tuple[tuple[Period, PeriodData], ...] = ()) -> Report:
     """Join the inputs and compute the derived figures once."""
     prev = _previous_values(previous)
     # a target for the next period is compared with this period's result of the same id
@@ -398,4 +406,4 @@ def build_report(slug: str, province: Province, period: Period, data: PeriodData
             {k: linked(f) for k, f in raw[sec_key]["products"].items()},
             {k: linked_count(counts[k]) for k in sec.counts},
         )
-    return Report(slug, province, period, data, previous, views)
+    return Report(slug, province, period, data, previous, views, tuple(history))

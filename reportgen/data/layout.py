@@ -16,6 +16,7 @@ from ..errors import DataError, display_path
 from ..project import Dirs, find_file, search_dirs
 from .loader import load_yaml
 from .model import Strict
+from .parse import parse_model
 
 LAYOUT_FILE = "layout.yaml"
 
@@ -69,8 +70,6 @@ def layout_path(templates: Dirs, province_dir: Optional[Path] = None) -> Path:
 
 def load_layout(templates: Dirs, province_dir: Optional[Path] = None) -> Layout:
     """The layout in force for a province; raises DataError with findings when broken."""
-    from .dataset import parse_model
-
     path = layout_path(templates, province_dir)
     loaded = load_yaml(path)
     layout = parse_model(loaded, Layout)

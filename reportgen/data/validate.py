@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 from decimal import Decimal, localcontext
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from dataclasses import replace as _replace
 
@@ -23,7 +23,26 @@ from .figures import Figure, Report
 from .loader import Loaded
 from .model import TARGETS_SECTION
 
+if TYPE_CHECKING:
+    from .dataset import LoadResult
+
 IMPLAUSIBLE_GROWTH = Decimal(1000)
+
+
+def check(result: "LoadResult", strict: bool = False) -> "LoadResult":
+    """Validate a loaded report: its findings gain the arithmetic checks (sections checked
+    against the layout it was loaded with); with `strict`, warnings count as errors."""
+    head = result.findings[:result.layout_findings]
+    rest = result.findings[result.layout_findings:]
+    if result.report is not None:
+        keys = result.layout.section_keys if result.layout is not None else None
+        rest = rest + check_report(result.report, result.loaded, keys)
+    findings = head + sorted(rest)
+    if strict:
+        findings = [Finding(f.file, f.line, f.column, f.code, ERROR, f.message)
+                    if f.severity == WARNING else f for f in findings]
+    result.findings = findings
+    return result
 
 
 def tolerance(stated: Decimal) -> Decimal:

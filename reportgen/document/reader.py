@@ -22,7 +22,7 @@ section            transparent grouping, ``data-key``
 meta               inside header: ``name`` (title, author, date), ``content``
 aside              an appendix (phụ lục): its blocks are drawn after the closing, from a
                    new page (a page break is added when it does not start with one)
-figure             a chart: ``data-chart`` (its name, see reportgen/charts.py),
+figure             a chart: ``data-chart`` (its name, see reportgen/render/charts.py),
                    ``data-width`` (mm, default 150), ``data-source`` (source line); empty
                    or holding one ``figcaption`` (inline content)
 =================  ====================================================================
@@ -33,7 +33,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Optional
+from typing import Callable, Optional
 
 from .types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
                        Meta, PageBreak, Paragraph, Row, Strong, Table, Text)
@@ -281,11 +281,12 @@ def _table(el: _El, source: str) -> Table:
     return Table(tuple(rows), caption, widths)
 
 
+DrawChart = Callable[[str, float], tuple[bytes, bytes, str]]  # svg, png, alt text
 _CHART_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_WIDTH_MM = 165  # the text width of the page (A4 less the margins)
 
 
-def _figure(el: _El, source: str) -> Image:
+def _figure(el: _El, source: str, draw: Optional[DrawChart]) -> Image:
     name = el.attrs.get("data-chart", "")
     if not _CHART_NAME.match(name):
         raise TemplateError(f'<figure> cần data-chart là tên biểu đồ (chữ thường, số, "_"), '
@@ -304,8 +305,16 @@ def _figure(el: _El, source: str) -> Image:
             raise TemplateError(f"<{child.tag}> trong <figure>: chỉ dùng một <figcaption>", source,
                                 child.line, code="RG505")
         caption = _inlines(child, source)
-    return Image(name, caption=caption, source=_WS.sub(" ", el.attrs.get("data-source", "")).strip(),
-                 width_mm=width)
+    svg = png = b""
+    alt = ""
+    if draw is not None:
+        try:
+            svg, png, alt = draw(name, width)
+        except ValueError as exc:  # a chart that does not exist or has no data
+            raise TemplateError(str(exc), source, el.line, code="RG505") from None
+    return Image(name, svg, png, caption=caption,
+                 source=_WS.sub(" ", el.attrs.get("data-source", "")).strip(), width_mm=width,
+                 alt=alt)
 
 
 def _blocks(container: _El, source: str, meta: dict) -> list[Block]:
@@ -325,7 +334,7 @@ def _blocks(container: _El, source: str, meta: dict) -> list[Block]:
                 blocks.insert(0, PageBreak())
             meta.setdefault("#appendix", []).extend(blocks)
         elif tag == "figure":
-            out.append(_figure(el, source))
+            out.append(_figure(el, source, meta.get("#draw")))
         elif tag == "section":
             out.extend(_blocks(el, source, meta))
         elif tag in ("h1", "h2", "h3", "h4"):
@@ -373,12 +382,15 @@ def _frame(el: _El, source: str, meta: dict) -> None:
             meta.setdefault(key, []).append(_text(child, source))
 
 
-def read(html: str, source: str = "report.html") -> Document:
-    """Parse rendered restricted HTML into the Document; TemplateError on anything else."""
+def read(html: str, source: str = "report.html", charts: Optional[DrawChart] = None) -> Document:
+    """Parse rendered restricted HTML into the Document; TemplateError on anything else.
+
+    `charts(name, width_mm) -> (svg, png)` draws each ``<figure data-chart>``, so the
+    Document is complete when it leaves here; without it the pictures stay empty."""
     builder = _TreeBuilder(source)
     builder.feed(html)
     builder.close()
-    meta: dict = {}
+    meta: dict = {"#draw": charts}
     blocks = _blocks(builder.root, source, meta)
 
     def one(key: str) -> str:

@@ -101,8 +101,9 @@ class Image:
     `width_mm` wide and centred, with a caption and a source line under it.
 
     Templates ask for a chart by name (``<figure data-chart="plan_completion">``); the
-    reader leaves `svg` and `png` empty and the build fills them from the report's figures
-    (`reportgen.charts`), so writers only ever draw pictures they are given.
+    reader fills `svg` and `png` through the drawing function it is given (the build passes
+    `reportgen.render.charts.drawer` of the report), so writers only ever draw pictures
+    they are given.
     """
 
     name: str

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
-from ..data.figures import CountFigure, Figure, Report
+from ..data.figures import CountFigure, Figure, Report, figure_label
 from ..data.layout import Layout
 from ..data.model import TARGETS_SECTION
-from ..vnformat import format_number, format_roman
+from ..vnformat import format_number, format_roman, upper_first
 
 HUNDRED = Decimal(100)
 TARGET_STATUS = "phấn đấu đạt"
@@ -45,11 +45,6 @@ COLUMNS = ("group", "section", "section_title", "kind", "id", "parent", "level",
 #: the numeric columns, left to right as the table shows them
 NUMBER_COLUMNS = ("previous", "plan", "value", "plan_pct", "index")
 
-
-
-def figure_label(f: Figure) -> str:
-    """'Giá trị sản xuất công nghiệp (giá so sánh 2010)': the label as the body writes it."""
-    return f"{f.label} (giá {f.price_basis})" if f.price_basis else f.label
 
 
 def _index(growth: Optional[Decimal]) -> Optional[Decimal]:
@@ -65,7 +60,6 @@ def _figure_record(f: Figure, kind: str, level: int, parent: Optional[str]) -> d
 
 
 def _count_record(c: CountFigure, level: int, parent: Optional[str]) -> dict[str, Any]:
-    from .templating import upper_first
     same = c.count.same_period
     return {"kind": "count", "id": c.id, "parent": parent, "level": level,
             "label": upper_first(c.label), "unit": c.unit, "qualifier": c.count.qualifier,

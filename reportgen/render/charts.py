@@ -3,8 +3,9 @@ for HTML and PDF) and PNG (DOCX).
 
 A template asks for a chart by name with ``{{ chart('plan_completion', caption) }}``, which
 emits ``<figure data-chart="plan_completion">`` when the chart is worth drawing and nothing
-otherwise; the build then draws every requested chart (`fill_images`) so writers only get
-pictures. Charts, and when each is drawn (docs/templates.md, "Biểu đồ"):
+otherwise; the reader draws every requested chart through `drawer`, so the Document is
+complete when it is read and writers only get pictures. Charts, and when each is drawn
+(docs/templates.md, "Biểu đồ"):
 
 ``plan_completion``
     Plan completion (TH/KH, %) of each main indicator and product as horizontal bars against
@@ -13,9 +14,9 @@ pictures. Charts, and when each is drawn (docs/templates.md, "Biểu đồ"):
     `MIN_BARS` figures have a plan completion and they differ by at least `MIN_SPREAD`
     points: two bars, or bars that all say the same, are better read in the text.
 ``trend``
-    Production value, retail sales and trade over the province's periods (the files
-    ``data/<slug>/<period>.yaml`` of the same kind: years, or the same half year), one panel
-    each. A panel needs the figure in at least three periods, in the same unit.
+    Production value, retail sales and trade over the province's periods (the earlier
+    periods of the same kind, years or the same half year, loaded into `Report.history`),
+    one panel each. A panel needs the figure in at least three periods, in the same unit.
 
 Drawing is plain Python (no matplotlib): the SVG keeps its text as text in the report's
 font family (the PDF embeds the body font it already has), the PNG is drawn by Pillow with
@@ -26,10 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Optional
 
-from ..data.figures import Figure, Report
+from ..data.figures import Report, figure_label
 from ..data.model import TARGETS_SECTION, Period, PeriodData
 from ..vnformat import format_number, format_percent
 from .drawing import Drawing, Line, Rect, Text, text_width, to_png, to_svg, wrap
@@ -78,26 +78,6 @@ def period_short(p: Period) -> str:
     return {None: str(p.year), "h1": f"6T đầu {p.year}", "h2": f"6T cuối {p.year}"}[p.half]
 
 
-def history(province_dir: Optional[Path], period: Period) -> list[tuple[Period, PeriodData]]:
-    """The province's earlier periods of the same kind that load without error, oldest first.
-
-    Files with errors are left out (their own validation reports them)."""
-    from ..data.dataset import find_entries, load_period
-
-    out: list[tuple[Period, PeriodData]] = []
-    if province_dir is None or not province_dir.is_dir():
-        return out
-    # the same file discovery as everywhere else (exact, canonical period names only)
-    for entry in find_entries(province_dir.parent):
-        p = entry.period
-        if entry.slug != province_dir.name or p.half != period.half or p.year >= period.year:
-            continue
-        data, loaded = load_period(entry.path)
-        if data is not None and loaded.ok:
-            out.append((p, data))
-    return sorted(out, key=lambda x: x[0].year)
-
-
 def plan_pace(period: Period) -> Decimal:
     """The share of the annual plan a report of this period is measured against: 50% at
     mid-year (a first-half report states completion of the annual plan), else 100%."""
@@ -123,8 +103,6 @@ def legend_short(period: Period) -> str:
 
 def plan_bars(report: Report) -> list[Bar]:
     """Every figure with a plan completion: indicators (with their parts) then products."""
-    from .appendix import figure_label
-
     bars = []
     pace = plan_pace(report.period)
     for key, view in report.sections.items():
@@ -147,10 +125,10 @@ def _value_in(data: PeriodData, key: str) -> Optional[tuple[str, Decimal]]:
     return None
 
 
-def trend_series(report: Report, past: list[tuple[Period, PeriodData]]) -> list[Series]:
+def trend_series(report: Report) -> list[Series]:
     """The trend panels that have the figure in three periods or more (same unit)."""
     out = []
-    periods = past + [(report.period, report.data)]
+    periods = list(report.history) + [(report.period, report.data)]  # loaded with the report
     for title, keys in TREND_SERIES:
         key = next((k for k in keys if _value_in(report.data, k)), None)
         if key is None:
@@ -166,18 +144,18 @@ def trend_series(report: Report, past: list[tuple[Period, PeriodData]]) -> list[
     return out
 
 
-def available(name: str, report: Report, past: list[tuple[Period, PeriodData]]) -> bool:
+def available(name: str, report: Report) -> bool:
     """Whether the chart has the data it needs and is worth drawing (module docstring)."""
     if name == "plan_completion":
         bars = plan_bars(report)
         return (len(bars) >= MIN_BARS
                 and max(b.pct for b in bars) - min(b.pct for b in bars) >= MIN_SPREAD)
     if name == "trend":
-        return bool(trend_series(report, past))
+        return bool(trend_series(report))
     raise ChartError(f"không có biểu đồ '{name}': dùng một trong {', '.join(NAMES)}")
 
 
-def alt_text(name: str, report: Report, past: list[tuple[Period, PeriodData]]) -> str:
+def alt_text(name: str, report: Report) -> str:
     """The chart said in words (its text alternative for screen readers and the tagged PDF):
     every figure it draws, written as the report writes numbers."""
     if name == "plan_completion":
@@ -185,7 +163,7 @@ def alt_text(name: str, report: Report, past: list[tuple[Period, PeriodData]]) -
         return ("Biểu đồ thanh ngang, tỷ lệ thực hiện so với kế hoạch năm (vạch 100% là kế "
                 f"hoạch): {items}.")
     panels = []
-    for s in trend_series(report, past):
+    for s in trend_series(report):
         points = ", ".join(f"{period_short(p)}: {format_number(v)}" for p, v in s.points)
         panels.append(f"{s.title} ({s.unit}) {points}" if s.unit else f"{s.title} {points}")
     return "Biểu đồ cột qua các kỳ: " + "; ".join(panels) + "."
@@ -295,9 +273,9 @@ def _plan_completion(report: Report, width: float) -> Drawing:
     return d
 
 
-def _trend(report: Report, past, width: float) -> Drawing:
+def _trend(report: Report, width: float) -> Drawing:
     """One panel per series: vertical bars over the periods, the current one highlighted."""
-    series = trend_series(report, past)
+    series = trend_series(report)
     size, small = FONT_SIZE - 1, FONT_SIZE - 2
     n = len(series)
     gap = 14.0
@@ -337,15 +315,14 @@ def _trend(report: Report, past, width: float) -> Drawing:
     return d
 
 
-def drawing(name: str, report: Report, past: list[tuple[Period, PeriodData]],
-            width_mm: float = 150.0) -> Drawing:
+def drawing(name: str, report: Report, width_mm: float = 150.0) -> Drawing:
     """The chart as one drawing (points), from which the SVG and the PNG are written."""
-    if not available(name, report, past):
+    if not available(name, report):
         raise ChartError(f"biểu đồ '{name}' không có đủ số liệu")
     width = width_mm / 25.4 * 72
     if name == "plan_completion":
         return _plan_completion(report, width)
-    return _trend(report, past, width)
+    return _trend(report, width)
 
 
 @dataclass(frozen=True)
@@ -355,13 +332,12 @@ class Drawn:
     seconds: float
 
 
-def draw(name: str, report: Report, past: list[tuple[Period, PeriodData]],
-         width_mm: float = 150.0) -> Drawn:
+def draw(name: str, report: Report, width_mm: float = 150.0) -> Drawn:
     """The chart as SVG and PNG bytes (identical for identical input), from one drawing."""
     import time
 
     start = time.perf_counter()
-    d = drawing(name, report, past, width_mm)
+    d = drawing(name, report, width_mm)
     return Drawn(to_svg(d, width_mm), to_png(d, PNG_DPI), time.perf_counter() - start)
 
 
@@ -370,22 +346,22 @@ _CACHE: "dict[tuple, Drawn]" = {}
 CACHE_SIZE = 32
 
 
-def chart_key(name: str, report: Report, past, width_mm: float) -> tuple:
+def chart_key(name: str, report: Report, width_mm: float) -> tuple:
     """Everything a chart is drawn from (its data, the period, the width, the font file): two
     reports with equal keys get byte-identical pictures."""
     from .drawing import font_file
     data = (tuple(plan_bars(report)) if name == "plan_completion"
-            else tuple(trend_series(report, past)))
+            else tuple(trend_series(report)))
     return (name, width_mm, report.period.slug, data, font_file(False), font_file(True))
 
 
-def cached_draw(name: str, report: Report, past, width_mm: float) -> Drawn:
+def cached_draw(name: str, report: Report, width_mm: float) -> Drawn:
     """`draw`, remembered per process by `chart_key` (the preview redraws only the charts whose
     figures changed). Builds hold their targets with it empty (`clear_cache`)."""
-    key = chart_key(name, report, past, width_mm)
+    key = chart_key(name, report, width_mm)
     found = _CACHE.get(key)
     if found is None:
-        found = draw(name, report, past, width_mm)
+        found = draw(name, report, width_mm)
         if len(_CACHE) >= CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = found
@@ -397,24 +373,12 @@ def clear_cache() -> None:
 
 
 # ------------------------------------------------------------------ the document
-def fill_images(doc, report: Report, province_dir: Optional[Path]):
-    """The Document with every requested chart drawn (SVG and PNG filled in)."""
-    import dataclasses
+def drawer(report: Report):
+    """`draw(name, width_mm) -> (svg, png, alt)` for the reader: every chart a template asks
+    for is drawn from the report (`cached_draw`), with its text alternative, so the Document
+    leaves the reader complete."""
+    def draw_chart(name: str, width_mm: float) -> tuple[bytes, bytes, str]:
+        drawn = cached_draw(name, report, width_mm)
+        return drawn.svg, drawn.png, alt_text(name, report)
 
-    from ..document.types import Image
-
-    if not doc.images:
-        return doc
-    past = history(province_dir, report.period)
-
-    def filled(blocks):
-        out = []
-        for b in blocks:
-            if isinstance(b, Image) and not b.ready:
-                drawn = cached_draw(b.name, report, past, b.width_mm)
-                b = dataclasses.replace(b, svg=drawn.svg, png=drawn.png,
-                                        alt=b.alt or alt_text(b.name, report, past))
-            out.append(b)
-        return tuple(out)
-
-    return dataclasses.replace(doc, blocks=filled(doc.blocks), appendix=filled(doc.appendix))
+    return draw_chart

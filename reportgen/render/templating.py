@@ -18,27 +18,16 @@ import jinja2
 from jinja2 import pass_context
 
 from .. import vnformat
+from . import appendix, charts
 from ..errors import TemplateError, display_path
 from ..project import Dirs, search_dirs
 from ..data.figures import Report
 from ..data.layout import Layout
 from ..document.reader import check_fragment
+from ..vnformat import lower_first, title_vn, upper_first
 
 REPORT_TEMPLATE = "report.html"
 
-
-
-def upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def title_vn(text: str) -> str:
-    """'SỞ CÔNG THƯƠNG' -> 'Sở Công Thương' (agency names in running text)."""
-    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
 
 
 @pass_context
@@ -183,26 +172,15 @@ def period_labels(report: Report) -> dict[str, str]:
             "plan_label": style.plan_name}
 
 
-def _chart_functions(report: Report, province_dir: Optional[Path], labels: dict[str, str]):
+def _chart_functions(report: Report):
     """`has_chart(name)` and `chart(name, caption, source=None, width=150)` for templates.
 
-    `chart` emits ``<figure data-chart=…>`` when the chart has data (see reportgen/charts.py)
-    and nothing otherwise; the build draws the picture from the report afterwards."""
+    `chart` emits ``<figure data-chart=…>`` when the chart has data (see render/charts.py)
+    and nothing otherwise; the reader draws the picture from the report."""
     from markupsafe import Markup
 
-    past: list = []
-    loaded = False
-
-    def history():
-        nonlocal past, loaded
-        if not loaded:
-            from .charts import history as load_history
-            past, loaded = load_history(province_dir, report.period), True
-        return past
-
     def has_chart(name: str) -> bool:
-        from .charts import available
-        return available(name, report, history())
+        return charts.available(name, report)
 
     def chart(name: str, caption: str = "", source: Optional[str] = None, width: int = 150):
         if not has_chart(name):
@@ -225,16 +203,15 @@ def _fill_function(report: Report):
 
 def _appendix_function(report: Report, layout: Layout):
     def appendix_rows(task_units=("nhiệm vụ",)):
-        """The rows of the table "Biểu chỉ tiêu chủ yếu" (reportgen/appendix.py)."""
-        from .appendix import rows
-        return rows(report, layout, tuple(task_units))
+        """The rows of the table "Biểu chỉ tiêu chủ yếu" (render/appendix.py)."""
+        return appendix.rows(report, layout, tuple(task_units))
     return appendix_rows
 
 
-def context(report: Report, layout: Layout, province_dir: Optional[Path] = None) -> dict[str, Any]:
+def context(report: Report, layout: Layout) -> dict[str, Any]:
     """What templates see (documented in docs/templates.md)."""
     labels = period_labels(report)
-    has_chart, chart = _chart_functions(report, province_dir, labels)
+    has_chart, chart = _chart_functions(report)
     document = report.data.document
     subject = document.subject or (
         f"Kết quả thực hiện nhiệm vụ {labels['period_label']}\n"
@@ -379,7 +356,7 @@ def render_html(report: Report, layout: Layout, templates: Dirs,
                                  if s.key in report.sections]
     check_templates(env, names)
     try:
-        return env.get_template(REPORT_TEMPLATE).render(context(report, layout, province_dir))
+        return env.get_template(REPORT_TEMPLATE).render(context(report, layout))
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(exc, exc.filename or "") from None
     except jinja2.UndefinedError as exc:
@@ -411,7 +388,7 @@ def _known_names(env: jinja2.Environment, report: Report, layout: Layout,
                  province_dir: Optional[Path]) -> list[str]:
     """Names a template can use: the context, Jinja's globals, the macros of macros.html."""
     import re
-    names = list(context(report, layout, province_dir)) + list(env.globals) + ["sec", "spec"]
+    names = list(context(report, layout)) + list(env.globals) + ["sec", "spec"]
     try:
         source = env.loader.get_source(env, "macros.html")[0]
         names += re.findall(r"\{%-?\s*macro\s+(\w+)", source)
