@@ -144,7 +144,7 @@ def test_labels_do_not_break_inside_brackets(reports):
         assert all(ln.count("(") == ln.count(")") for ln in lines), lines
     assert charts.wrap(label, 150, 10)[-1] == "(giá so sánh 2010)"
     cb, _ = report_of(reports["cao-bang-2021"].project, "cao-bang", "2021")
-    labels = [t.text for t in charts.drawing("plan_completion", cb, []).of_role("label")]
+    labels = [t.text for t in charts.drawing("plan_completion", cb).of_role("label")]
     assert "(giá hiện hành)" in labels and "(giá so sánh)" in labels
     assert all(t.count("(") == t.count(")") for t in labels)
 
