@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build.pipeline import RECORD, build, remove_stale_temps
+from reportgen.build.pipeline import RECORD, build
+from reportgen.fileio import remove_stale_temps
 from reportgen.data.dataset import find_entries
 from reportgen.project import Project
 

@@ -26,15 +26,14 @@ Files are never overwritten (an existing file is an error) and are written atomi
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
 from ..data.dataset import PROVINCE_FILE, check_slug, find_entries, load_period
+from .. import fileio
 from ..errors import ReportgenError, display_path
 from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
 from ..project import Project, no_data_folder
@@ -321,29 +320,10 @@ def province_text(slug: str, modeline: str, result: Scaffolded) -> str:
 # ------------------------------------------------------------------ files
 def write_new(path: Path, text: str) -> None:
     """Create `path` with `text` atomically; never replace an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # fails when the name exists: no overwrite, even in a race
-        except FileExistsError:
-            raise _exists(path) from None
-        except OSError:  # a file system without hard links
-            if path.exists() or path.is_symlink():
-                raise _exists(path) from None
-            os.replace(tmp, path)
-    finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        fileio.write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise _exists(path) from None
 
 
 def _exists(path: Path) -> ScaffoldError:

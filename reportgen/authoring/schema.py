@@ -130,7 +130,7 @@ def render(kind: str) -> bytes:
 def write_schemas(out: Path = SCHEMA_DIR, check: bool = False) -> list[Path]:
     """Write every schema under `out`; with `check`, write nothing and return the files that
     are missing or differ."""
-    from ..build.pipeline import atomic_write
+    from ..fileio import atomic_write
 
     changed = []
     for kind in KINDS:

@@ -313,7 +313,7 @@ def _layout_keys(project, slug: str) -> list[str]:
 
 def export_workbook(project, slug: str, period: Period, out: Path) -> int:
     """Write the indicator table of one period to `out`; returns the number of rows."""
-    from ..build.pipeline import atomic_write
+    from ..fileio import atomic_write
 
     data = _load_data(project, slug, period)
     number, date = _document(data)
@@ -330,7 +330,7 @@ def export_workbook(project, slug: str, period: Period, out: Path) -> int:
 def export_template(project, slug: str, period: Optional[Period], out: Path) -> int:
     """Write a blank workbook with the province's indicator list (from `period`, else its
     latest period file) for staff to fill in; returns the number of rows."""
-    from ..build.pipeline import atomic_write
+    from ..fileio import atomic_write
     from ..data.dataset import check_slug, find_entries
 
     check_slug(slug)
@@ -579,7 +579,7 @@ def apply_rows(doc, rows: list[RowData]) -> list[str]:
 def import_workbook(project, book: Path, slug: str, period: Period) -> ImportResult:
     """Read `book` into data/<slug>/<period>.yaml. Raises SpreadsheetError (cells), DataError
     (the result would not validate) or UsageError; the data file is then left untouched."""
-    from ..build.pipeline import atomic_write
+    from ..fileio import atomic_write
     from ..data.dataset import check_slug, load_report, period_path
     from ..data.validate import check
     from ..errors import DataError, Finding

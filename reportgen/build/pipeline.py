@@ -1,9 +1,9 @@
 """Build reports: load -> validate -> render templates -> read the document -> write formats.
 
-Each output is written to a temporary file in its folder and renamed over the old one, so
-an error or an interruption never leaves a truncated file and never removes a good one.
-A temporary file is named ``.<name>.<pid>.<random>.tmp``; one left by a killed build (its
-process is gone) is removed when the next build starts, one of a build still running is not.
+Each output is written through `fileio.atomic_write` (a temporary file in its folder,
+renamed over the old one), so an error or an interruption never leaves a truncated file and
+never removes a good one; temporary files of killed builds are removed when the next build
+starts (`fileio.remove_stale_temps`), never those of a build still running.
 Nothing is written outside the output folder: a folder in it that is a link to elsewhere
 fails that report.
 A build record (``output/.reportgen-build.json``) keeps, per report, a hash of every input
@@ -18,10 +18,7 @@ import hashlib
 import dataclasses
 import json
 import os
-import re
-import stat
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,14 +29,13 @@ from ..data.dataset import Entry, load_inputs
 from ..data.validate import check
 from ..document.types import Document
 from ..errors import DataError, ReportgenError, UsageError, WriteError, display_path, os_reason
+from ..fileio import atomic_write, inside, remove_stale_temps
 from ..data.layout import layout_path
 from ..project import Project, template_sources
 from ..writers import FORMATS
 
 STYLESHEET = Path("style") / "print.css"
 RECORD = ".reportgen-build.json"
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -55,81 +51,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def output_path(out: Path, entry: Entry, fmt: str) -> Path:
     stem = f"bao-cao-{entry.slug}-{entry.period.slug}"
     return out / entry.slug / entry.period.slug / f"{stem}.{fmt}"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                               dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-# .<name>.<pid>.<8 random characters of mkstemp>.tmp (atomic_write), or without the pid
-# (written before the pid was added), for the names a build writes: reports and the record
-_TEMP = re.compile(r"^\.(?P<name>\.reportgen-build\.json|bao-cao-[a-z0-9-]+\.[a-z]+)"
-                   r"(?:\.(?P<pid>\d+))?\.[a-z0-9_]{8}\.tmp$")
-STALE_AFTER = 3600  # seconds: no build keeps a temporary file open that long
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return pid > 0
-    return True
-
-
-def remove_stale_temps(folder: Path, started: float) -> list[Path]:
-    """Remove temporary files that a killed build left in `folder` (never a file of a build
-    still running: two builds may write into the same folder at once). Returns them."""
-    removed = []
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return removed
-    for name in names:
-        m = _TEMP.match(name)
-        if not m:
-            continue
-        path = folder / name
-        try:
-            st = path.lstat()
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            pid = m["pid"]
-            if pid is not None:
-                stale = not _running(int(pid)) or st.st_mtime < started - STALE_AFTER
-            else:
-                stale = st.st_mtime < started
-            if stale:
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            continue  # gone already (another build cleaned it), or not ours to remove
-    return removed
-
-
-def inside(out: Path, path: Path) -> bool:
-    """Whether `path` (existing or not) stays inside `out` once links are followed."""
-    try:
-        return path.resolve().is_relative_to(out.resolve())
-    except (OSError, RuntimeError):
-        return False
 
 
 def input_files(project: Project, entry: Entry) -> list[Path]:
