@@ -292,7 +292,7 @@ class SectionView:
     @property
     def bound(self) -> set[str]:
         """Ids of this section's figures and counts said by its sentences (not printed again)."""
-        from .sentences import bound_ids
+        from .placeholders import bound_ids
         return bound_ids(self.section.sentences)
 
     @property

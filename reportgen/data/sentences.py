@@ -31,9 +31,7 @@ from typing import Optional
 
 from .. import vnformat as vn
 from .figures import CountFigure, Figure, Report
-
-PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-NAME = re.compile(r"^\s*(\w+)(?:\.(\w+))?\s*$")
+from .placeholders import NAME, PLACEHOLDER, bound_ids, placeholders  # noqa: F401
 
 COUNT_FORMS = ("value", "total", "diff", "change", "pct")
 FIGURE_FORMS = ("number", "change", "growth", "index", "plan", "plan_value", "same_period",
@@ -46,21 +44,6 @@ class Problem:
 
     column: int
     message: str
-
-
-def placeholders(pattern: str) -> list[tuple[int, str, Optional[str]]]:
-    """(offset, id, form) of every well-formed placeholder of a sentence."""
-    out = []
-    for m in PLACEHOLDER.finditer(pattern):
-        if m.group(1) is not None:
-            n = NAME.match(m.group(1))
-            if n:
-                out.append((m.start(), n.group(1), n.group(2)))
-    return out
-
-
-def bound_ids(patterns: list[str]) -> set[str]:
-    return {name for p in patterns for _, name, _ in placeholders(p)}
 
 
 def _lookup(report: Report, section: str, name: str):
