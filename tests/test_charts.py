@@ -190,7 +190,7 @@ def test_trend_needs_three_periods(tmp_path):
     report, _ = report_of(project, "bac-kan", "2022")
     assert [p.slug for p, _ in report.history] == ["2020", "2021"]
     series = charts.trend_series(report)
-    assert [s.title for s in series] == [t for t, _ in charts.TREND_SERIES]
+    assert [s.title for s in series] == [p.title for p in report.layout.trend]
     assert [str(v) for _, v in series[0].points] == ["1301.5", "1440.99", "1586.397"]
 
 
@@ -326,3 +326,38 @@ def test_cache_gives_the_same_bytes_and_knows_the_data(tmp_path, reports):
     assert other.svg != first.svg and b"103,2%" in other.svg
     charts.clear_cache()
     assert charts.cached_draw("plan_completion", cb, 150) is not first
+
+
+def test_a_province_names_its_own_trend_indicators_in_its_layout(tmp_path):
+    """Indicator ids are the province's: with other ids the default layout finds no trend,
+    and the province's own layout.yaml naming them brings the trend chart back."""
+    import re as _re
+    shutil.copytree(ROOT / "data" / "bac-kan", tmp_path / "data" / "bac-kan")
+    write_past(tmp_path / "data", ["2020", "2021"])
+    renamed = {"gtsx_cong_nghiep": "gia_tri_sxcn", "ban_le": "tong_muc_ban_le",
+               "tong_kim_ngach": "kim_ngach_xnk", "xuat_khau": "kim_ngach_xk"}
+    for f in (tmp_path / "data" / "bac-kan").glob("20*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        for old, new in renamed.items():
+            text = _re.sub(rf"\b{old}\b", new, text)
+        f.write_text(text, encoding="utf-8")
+    project = Project(data=tmp_path / "data", templates=ROOT / "templates")
+    report, entry = report_of(project, "bac-kan", "2022")
+    assert len(report.history) == 2 and not charts.available("trend", report)
+
+    default = (ROOT / "templates" / "layout.yaml").read_text(encoding="utf-8")
+    own = default[:default.index("\ncharts:")] + (
+        "\ncharts:\n  trend:\n"
+        "    - title: Giá trị sản xuất công nghiệp\n      ids: [gia_tri_sxcn]\n"
+        "    - title: Kim ngạch xuất nhập khẩu\n      ids: [kim_ngach_xnk, kim_ngach_xk]\n")
+    (tmp_path / "data" / "bac-kan" / "layout.yaml").write_text(own, encoding="utf-8")
+    report, entry = report_of(project, "bac-kan", "2022")
+    series = charts.trend_series(report)
+    assert [(s.title, s.unit) for s in series] == [("Giá trị sản xuất công nghiệp", "tỷ đồng"),
+                                                    ("Kim ngạch xuất nhập khẩu", "triệu USD")]
+    assert [str(v) for _, v in series[0].points] == ["1301.5", "1440.99", "1586.397"]
+    doc = make_document(project, entry)
+    (trend,) = [i for i in doc.images if i.name == "trend"]
+    assert trend.ready and "Kim ngạch" in trend.svg.decode() and "bán lẻ" not in trend.svg.decode()
+    # a province layout without `products_title` keeps the default layout's
+    assert report.layout.products_title("cong_nghiep") == "Sản phẩm công nghiệp chủ yếu"

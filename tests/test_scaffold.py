@@ -16,7 +16,8 @@ from reportgen.data.validate import check
 from reportgen.data.loader import load_yaml
 from reportgen.data.model import Period
 from reportgen.project import Project
-from reportgen.authoring.scaffold import ScaffoldError, new_period, yaml_str
+from reportgen.authoring.scaffold import ScaffoldError, new_period
+from reportgen.authoring.yamltext import yaml_str
 from seeded import ROOT
 
 TARGETS = """\
@@ -94,7 +95,7 @@ def test_new_year_from_last_year(tree):
     assert counts["nhiem_vu_cchc"]["value"] is None and counts["nhiem_vu_cchc"]["same_period"] == 45
     assert counts["nhiem_vu_cchc"]["total"] == 45
     # the targets for 2023 stated in 2022 become this year's plan
-    assert cn["gtsx_cong_nghiep"]["plan"] == "1.750"
+    assert cn["gtsx_cong_nghiep"]["plan"] == 1750  # whole numbers plain (yamltext policy)
     assert data["sections"]["thuong_mai"]["indicators"]["ban_le"]["plan_growth"] == "12,5"
     # narrative and document number/date: blanks with a comment
     assert data["sections"]["xuat_nhap_khau"]["items"] is None
@@ -198,7 +199,7 @@ def test_half_year_takes_the_annual_plan(tree):
     assert res.exit_code == 0, res.output
     data = load_yaml(tree / "data" / "bac-kan" / "2023-h1.yaml").data
     gtsx = data["sections"]["cong_nghiep"]["indicators"]["gtsx_cong_nghiep"]
-    assert gtsx["plan"] == "1.750"      # the year's plan ("kế hoạch năm")
+    assert gtsx["plan"] == 1750        # the year's plan ("kế hoạch năm")
     assert "same_period" not in gtsx    # 2022 is not the same period as 2023-h1
     assert "Không có tệp 2022-h1.yaml" in (tree / "data" / "bac-kan" / "2023-h1.yaml").read_text("utf-8")
 

@@ -25,10 +25,7 @@ Files are never overwritten (an existing file is an error) and are written atomi
 """
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -37,9 +34,9 @@ from .. import fileio
 from ..errors import ReportgenError, display_path
 from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
 from ..project import Project, no_data_folder
-from ..vnformat import format_number
+from ..vnformat import TARGET_STATUS, format_number
+from .yamltext import yaml_number, yaml_str
 
-TARGET_STATUS = "phấn đấu đạt"
 RECIPIENTS = ["Bộ Công Thương (b/c)", "TT Tỉnh ủy, TT HĐND tỉnh (b/c)", "UBND tỉnh (b/c)",
               "Lãnh đạo Sở", "Các phòng, đơn vị thuộc Sở", "Lưu: VT, KHTC"]
 
@@ -61,39 +58,6 @@ class Scaffolded:
     plans: int = 0
     blanks: int = 0
     unmatched_targets: list[str] = field(default_factory=list)
-
-
-# ------------------------------------------------------------------ YAML text
-_PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|:$|\s$|^$")
-_LOOKS_TYPED = re.compile(r"^(?:[-+]?[0-9][0-9_.,:eE+-]*|~|null|true|false|yes|no|on|off|y|n)$",
-                          re.IGNORECASE)
-
-
-def yaml_str(text: str) -> str:
-    """A YAML scalar for `text`: plain when safe, else double-quoted (JSON escaping)."""
-    if "\n" in text or _PLAIN_UNSAFE.search(text) or _LOOKS_TYPED.match(text):
-        return json.dumps(text, ensure_ascii=False)
-    return text
-
-
-def yaml_num(d: Decimal | int) -> str:
-    """A number the way the data files write it: '1.586,397' quoted, small whole numbers plain."""
-    if isinstance(d, int) and 0 <= d < 1000:
-        return str(d)
-    d = Decimal(d)
-    if d == d.to_integral_value() and d.as_tuple().exponent >= 0 and 0 <= d < 1000:
-        return str(int(d))
-    return f"'{format_number(d)}'"
-
-
-def _label(p: Period) -> str:
-    return {None: f"năm {p.year}", "h1": f"6 tháng đầu năm {p.year}",
-            "h2": f"6 tháng cuối năm {p.year}"}[p.half]
-
-
-def _next_label(p: Period) -> str:
-    """The period the targets of a report are for (its "phương hướng")."""
-    return f"6 tháng cuối năm {p.year}" if p.half == "h1" else f"năm {p.year + 1}"
 
 
 def _order(p: Period) -> tuple[int, int]:
@@ -156,24 +120,24 @@ def _indicator(w: _Writer, key: str, ind: Indicator, *, period: Period, same: bo
         w.line(4, f"price_basis: {yaml_str(ind.price_basis)}")
     w.line(4, f"status: {yaml_str(ind.status)}")
     if is_target:
-        what = f"chỉ tiêu phấn đấu {_next_label(period)}"
+        what = f"chỉ tiêu phấn đấu {period.next.label}"
         hint = "; nếu chỉ nêu tốc độ tăng: xoá dòng này, ghi growth"
         w.blank(4, "value", f"điền {what}{hint}")
     else:
         hint = (" (kỳ trước chỉ có tốc độ tăng: xoá dòng này, ghi growth)"
                 if ind.value is None and ind.growth is not None else "")
-        w.blank(4, "value", f"điền số liệu {_label(period)}{hint}")
+        w.blank(4, "value", f"điền số liệu {period.label}{hint}")
         if same and ind.value is not None:
-            w.line(4, f"same_period: {yaml_num(ind.value)}")
+            w.line(4, f"same_period: {yaml_number(ind.value)}")
         if target is not None:
             if target.value is not None:
-                w.line(4, f"plan: {yaml_num(target.value)}", f"chỉ tiêu {targets_label}")
+                w.line(4, f"plan: {yaml_number(target.value)}", f"chỉ tiêu {targets_label}")
                 result.plans += 1
             elif target.growth is not None:
-                w.line(4, f"plan_growth: {yaml_num(target.growth)}", f"chỉ tiêu {targets_label}")
+                w.line(4, f"plan_growth: {yaml_number(target.growth)}", f"chỉ tiêu {targets_label}")
                 result.plans += 1
     if ind.out_of is not None:
-        w.line(4, f"out_of: {yaml_num(ind.out_of)}")
+        w.line(4, f"out_of: {yaml_number(ind.out_of)}")
     if ind.parts:
         w.line(4, "parts: [" + ", ".join(yaml_str(p) for p in ind.parts) + "]")
     if ind.parts_incomplete:
@@ -194,13 +158,13 @@ def _count(w: _Writer, key: str, c: Count, *, period: Period, same: bool) -> Non
     if c.verb:
         w.line(4, f"verb: {yaml_str(c.verb)}")
     w.line(4, f"label: {yaml_str(c.label)}")
-    w.blank(4, "value", f"điền số đếm {_label(period)} (số nguyên)")
+    w.blank(4, "value", f"điền số đếm {period.label} (số nguyên)")
     if c.total is not None:
-        w.line(4, f"total: {yaml_num(c.total)}", "tổng số: kiểm tra lại cho kỳ này")
+        w.line(4, f"total: {yaml_number(c.total)}", "tổng số: kiểm tra lại cho kỳ này")
     if c.unit:
         w.line(4, f"unit: {yaml_str(c.unit)}")
     if same:
-        w.line(4, f"same_period: {yaml_num(c.value)}")
+        w.line(4, f"same_period: {yaml_number(c.value)}")
     if c.parts:
         w.line(4, "parts: [" + ", ".join(yaml_str(p) for p in c.parts) + "]")
     if c.pad is not None:
@@ -222,7 +186,7 @@ def period_text(period: Period, modeline: str, header: list[str], last: Optional
     """The new period file, from the last one."""
     w = _Writer()
     _header(w, modeline, header)
-    last_label = _label(last_period) if last_period else "kỳ trước"
+    last_label = last_period.label if last_period else "kỳ trước"
     _document(w, period, last, last_label)
     w.lines.append("")
     w.line(0, "sections:")
@@ -383,7 +347,7 @@ def new_period(project: Project, slug: str, period: Period,
             slug, modeline("province", province_file, schema_dir), result)))
     last = _last_file(project, slug, period) if pdir.is_dir() else None
     mode = modeline("period", target, schema_dir)
-    what = f"Số liệu {_label(period)} của Sở Công Thương ({slug})"
+    what = f"Số liệu {period.label} của Sở Công Thương ({slug})"
     if last is None:
         layout = load_layout(project.template_dirs, pdir if pdir.is_dir() else None)
         header = [f"{what}: tạo bởi `reportgen new` theo bố cục báo cáo.",
@@ -412,7 +376,7 @@ def new_period(project: Project, slug: str, period: Period,
                   "liệt kê chúng (mã RG124) với số dòng. Số kiểu Việt Nam để trong dấu nháy: "
                   "'1.586,397'."]
         if result.same_period:
-            header.append(f"same_period là số liệu {_label(last_period)} ({src}).")
+            header.append(f"same_period là số liệu {last_period.label} ({src}).")
         else:
             header.append(f"Không có tệp {period.previous.slug}.yaml: chưa có số liệu cùng kỳ "
                           "(same_period).")

@@ -35,6 +35,7 @@ from typing import Any, Optional
 from ..errors import ERROR, ReportgenError, UsageError, display_path, os_reason
 from ..data.model import Period
 from ..vnformat import NumberFormatError, format_number, parse_number
+from .yamltext import is_whole, vn_number
 
 SHEET = "Chỉ tiêu"
 INFO_SHEET = "Thông tin"
@@ -168,14 +169,13 @@ def read_number(value: Any, fmt: str, integer: bool = False) -> Optional[Decimal
 
 
 def yaml_number(d: Decimal, quoted: bool):
-    """How a number is written into the data file: a plain integer, or a quoted
-    Vietnamese string ('1.586,397', '-6,76') for decimals (and where the file quoted)."""
+    """How a number is written into the data file (the policy of `yamltext`), keeping the
+    quotes where the file had them."""
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-    if d == d.to_integral_value() and _decimals(d) == 0 and not quoted:
+    if is_whole(d) and not quoted:
         return int(d)
-    text = format_number(d.copy_abs())
-    return SingleQuotedScalarString(("-" if d < 0 else "") + text)
+    return SingleQuotedScalarString(vn_number(d))
 
 
 # ------------------------------------------------------------------ export

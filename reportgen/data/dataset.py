@@ -164,7 +164,7 @@ def load_report(root: Path, slug: str, period: Period | str,
         return result
     history = tuple((p, d) for p, f in earlier_periods(root, slug, period)
                     if (d := usable(f)) is not None)
-    result.report = build_report(slug, province, period, data, previous, history)
+    result.report = build_report(slug, province, period, data, previous, history, layout)
     result.findings.sort()
     return result
 

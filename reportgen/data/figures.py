@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
+from ..vnformat import HUNDRED, TARGET_STATUS
 from .model import TARGETS_SECTION, Count, Indicator, Period, PeriodData, Province, Section
 
-HUNDRED = Decimal(100)
+if TYPE_CHECKING:
+    from .layout import Layout
+
 CENT = Decimal("0.01")
 
 
@@ -61,6 +64,11 @@ class Figure:
     @property
     def status(self) -> str:
         return self.ind.status
+
+    @property
+    def is_target(self) -> bool:
+        """A target for the next period ('phấn đấu đạt'), not a result."""
+        return self.ind.status == TARGET_STATUS
 
     @property
     def qualifier(self) -> Optional[str]:
@@ -316,6 +324,8 @@ class Report:
     sections: dict[str, SectionView] = field(default_factory=dict)
     # earlier periods of the same kind that load without error, oldest first (trend chart)
     history: tuple[tuple[Period, PeriodData], ...] = ()
+    # the layout the report was loaded with (sections, chart series); None when loaded without
+    layout: Optional["Layout"] = None
 
     @property
     def figures(self) -> dict[str, Figure]:
@@ -356,7 +366,8 @@ def _previous_values(previous: Optional[PeriodData]) -> dict[str, Decimal]:
 
 def build_report(slug: str, province: Province, period: Period, data: PeriodData,
                  previous: Optional[PeriodData] = None,
-                 history: tuple[tuple[Period, PeriodData], ...] = ()) -> Report:
+                 history: tuple[tuple[Period, PeriodData], ...] = (),
+                 layout: Optional["Layout"] = None) -> Report:
     """Join the inputs and compute the derived figures once."""
     prev = _previous_values(previous)
     # a target for the next period is compared with this period's result of the same id
@@ -406,4 +417,4 @@ def build_report(slug: str, province: Province, period: Period, data: PeriodData
             {k: linked(f) for k, f in raw[sec_key]["products"].items()},
             {k: linked_count(counts[k]) for k in sec.counts},
         )
-    return Report(slug, province, period, data, previous, views, tuple(history))
+    return Report(slug, province, period, data, previous, views, tuple(history), layout)

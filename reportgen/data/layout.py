@@ -21,10 +21,16 @@ from .parse import parse_model
 LAYOUT_FILE = "layout.yaml"
 
 
+DEFAULT_PRODUCTS_TITLE = "Sản phẩm chủ yếu"
+
+
 class SectionSpec(Strict):
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
     template: Optional[str] = Field(None, description="mặc định sections/<key>.html")
+    products_title: Optional[str] = Field(
+        None, description="tiêu đề nhóm sản phẩm của phần này trong biểu phụ lục (mặc định "
+        f"'{DEFAULT_PRODUCTS_TITLE}')")
 
     @property
     def template_name(self) -> str:
@@ -37,8 +43,20 @@ class PartSpec(Strict):
     number_single: bool = Field(False, description="đánh số 'I.' cả khi phần chỉ có một mục")
 
 
+class TrendSeries(Strict):
+    title: str = Field(description="tiêu đề ô biểu đồ: 'Kim ngạch xuất nhập khẩu'")
+    ids: list[str] = Field(min_length=1, description="mã chỉ tiêu, lấy mã đầu tiên có số liệu")
+
+
+class ChartSpec(Strict):
+    trend: list[TrendSeries] = Field(
+        default_factory=list, description="các ô của biểu đồ xu hướng qua các kỳ")
+
+
 class Layout(Strict):
     parts: list[PartSpec]
+    charts: Optional[ChartSpec] = Field(
+        None, description="chỉ tiêu của các biểu đồ (mặc định theo templates/layout.yaml)")
     # where it was read from, for messages: the file and the line of each section's entry
     _source: str = PrivateAttr("templates/layout.yaml")
     _lines: dict = PrivateAttr(default_factory=dict)
@@ -56,6 +74,16 @@ class Layout(Strict):
         """The layout file in force (`templates/layout.yaml` or a province's override)."""
         return self._source
 
+    @property
+    def trend(self) -> list[TrendSeries]:
+        """The panels of the trend chart (empty: no trend chart)."""
+        return self.charts.trend if self.charts is not None else []
+
+    def products_title(self, key: str) -> str:
+        """The title of a section's main products in the appendix table."""
+        spec = next((s for s in self.sections if s.key == key), None)
+        return (spec.products_title if spec is not None else None) or DEFAULT_PRODUCTS_TITLE
+
     def line_of(self, key: str) -> int:
         """Line of the entry `- key: …` for a section in the layout file (0 if unknown)."""
         return self._lines.get(key, 0)
@@ -69,8 +97,27 @@ def layout_path(templates: Dirs, province_dir: Optional[Path] = None) -> Path:
 
 
 def load_layout(templates: Dirs, province_dir: Optional[Path] = None) -> Layout:
-    """The layout in force for a province; raises DataError with findings when broken."""
+    """The layout in force for a province; raises DataError with findings when broken.
+
+    A province's own layout takes what it leaves out (the chart series, a section's products
+    title) from the default layout (the first `layout.yaml` of the template folders)."""
     path = layout_path(templates, province_dir)
+    layout = _read_layout(path)
+    default_path = find_file(LAYOUT_FILE, search_dirs(templates))
+    if path != default_path:
+        default = _read_layout(default_path) if default_path.is_file() else None
+        if default is not None:
+            titles = {s.key: s.products_title for s in default.sections}
+            parts = [part.model_copy(update={"sections": [
+                s if s.products_title is not None
+                else s.model_copy(update={"products_title": titles.get(s.key)})
+                for s in part.sections]}) for part in layout.parts]
+            layout = layout.model_copy(update={
+                "parts": parts, "charts": layout.charts if layout.charts is not None else default.charts})
+    return layout
+
+
+def _read_layout(path: Path) -> Layout:
     loaded = load_yaml(path)
     layout = parse_model(loaded, Layout)
     if layout is None or not loaded.ok:

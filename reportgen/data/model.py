@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from ..vnformat import NumberFormatError, parse_number
+from ..vnformat import STATUSES, NumberFormatError, format_period, parse_number
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(-(?P<half>h1|h2))?$")
@@ -71,7 +71,7 @@ def _to_int(v):
 Num = Annotated[Decimal, BeforeValidator(_to_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
 Int = Annotated[int, BeforeValidator(_to_int), WithJsonSchema(_INTEGER_SCHEMA)]
 
-Status = Literal["đạt", "ước đạt", "ước thực hiện", "dự kiến đạt", "phấn đấu đạt"]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
 Qualifier = Literal["trên", "gần", "hơn"]
 PriceBasis = Literal["hiện hành", "so sánh 2010", "so sánh"]
 #: how a change against the same period is said: giam "giảm 6,76% so với cùng kỳ", bang "bằng
@@ -246,7 +246,19 @@ class Period(Strict):
 
     @property
     def next(self) -> "Period":
-        return Period(year=self.year + 1, half=self.half)
+        """The period the report's plans are for: the second half after a first half,
+        otherwise the next year ('phương hướng, nhiệm vụ năm 2023')."""
+        return Period(year=self.year, half="h2") if self.half == "h1" else Period(year=self.year + 1)
+
+    @property
+    def label(self) -> str:
+        """'năm 2022', '6 tháng đầu năm 2023', '6 tháng cuối năm 2023'."""
+        return format_period(self.year, self.half)
+
+    @property
+    def short(self) -> str:
+        """'2022', '6T đầu 2023', '6T cuối 2023' (chart axes)."""
+        return {"h1": f"6T đầu {self.year}", "h2": f"6T cuối {self.year}"}.get(self.half, str(self.year))
 
     def __str__(self) -> str:
         return self.slug

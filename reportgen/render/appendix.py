@@ -32,10 +32,8 @@ from typing import Any, Iterable, Optional
 from ..data.figures import CountFigure, Figure, Report, figure_label
 from ..data.layout import Layout
 from ..data.model import TARGETS_SECTION
-from ..vnformat import format_number, format_roman, upper_first
+from ..vnformat import HUNDRED, format_number, format_roman, upper_first
 
-HUNDRED = Decimal(100)
-TARGET_STATUS = "phấn đấu đạt"
 TASK_UNITS = ("nhiệm vụ",)
 
 #: DataFrame columns, in order
@@ -69,10 +67,6 @@ def _count_record(c: CountFigure, level: int, parent: Optional[str]) -> dict[str
             "plan_growth": None, "growth_qualifier": None, "plan_qualifier": None}
 
 
-def _products_title(section: str) -> str:
-    return "Sản phẩm công nghiệp chủ yếu" if section == "cong_nghiep" else "Sản phẩm chủ yếu"
-
-
 def records(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS
             ) -> list[dict[str, Any]]:
     """The appendix rows as plain records (numbers as Decimal or None), in table order."""
@@ -86,12 +80,12 @@ def records(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNI
         rows: list[dict[str, Any]] = []
         n = 0
         for f in view.indicators.values():
-            if f.is_part or f.status == TARGET_STATUS:
+            if f.is_part or f.is_target:
                 continue
             n += 1
             rows.append({**_figure_record(f, "indicator", 1, None), "stt": str(n)})
             for p in f.parts:
-                if p.status != TARGET_STATUS:
+                if not p.is_target:
                     rows.append({**_figure_record(p, "part", 2, f.id), "stt": "-"})
         for c in view.counts.values():
             # tasks, and the counts an author's sentence says (they are figures of the report)
@@ -99,12 +93,12 @@ def records(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNI
                 continue
             n += 1
             rows.append({**_count_record(c, 1, None), "stt": str(n)})
-        products = [f for f in view.products.values() if f.status != TARGET_STATUS]
+        products = [f for f in view.products.values() if not f.is_target]
         if products:
             n += 1
             head = f"products:{spec.key}"
             rows.append({"kind": "products", "id": head, "parent": None, "level": 1,
-                         "stt": str(n), "label": _products_title(spec.key), "unit": "",
+                         "stt": str(n), "label": layout.products_title(spec.key), "unit": "",
                          "qualifier": None, **{c: None for c in NUMBER_COLUMNS}})
             for k, f in enumerate(products, start=1):
                 rows.append({**_figure_record(f, "product", 2, head), "stt": f"{n}.{k}"})

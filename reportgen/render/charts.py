@@ -39,14 +39,6 @@ PNG_DPI = 200  # the DOCX picture: sharp when printed at its width
 FONT_SIZE = 10  # points, at the chart's printed width
 MIN_BARS = 3      # plan_completion: fewer bars say nothing a sentence does not
 MIN_SPREAD = Decimal(5)  # percentage points between the lowest and highest bar
-TARGET_STATUS = "phấn đấu đạt"
-
-# trend panels: (title, candidate indicator ids: the first present is used)
-TREND_SERIES = (
-    ("Giá trị sản xuất công nghiệp", ("gtsx_cong_nghiep", "gtsx_cong_nghiep_hien_hanh")),
-    ("Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng", ("ban_le",)),
-    ("Kim ngạch xuất nhập khẩu", ("tong_kim_ngach", "xuat_khau")),
-)
 
 COLOR_MET = "#1f4e79"  # plan reached
 COLOR_SHORT = "#c55a11"  # plan not reached
@@ -71,11 +63,6 @@ class Series:
     title: str
     unit: str
     points: tuple[tuple[Period, Decimal], ...]
-
-
-def period_short(p: Period) -> str:
-    """'2022', or '6T/2023' for a first half year."""
-    return {None: str(p.year), "h1": f"6T đầu {p.year}", "h2": f"6T cuối {p.year}"}[p.half]
 
 
 def plan_pace(period: Period) -> Decimal:
@@ -110,7 +97,7 @@ def plan_bars(report: Report) -> list[Bar]:
             continue
         for f in list(view.indicators.values()) + list(view.products.values()):
             # an implausible completion (a finding warns of it) would only flatten the others
-            if f.plan_pct is not None and f.status != TARGET_STATUS and 0 <= f.plan_pct <= 1000:
+            if f.plan_pct is not None and not f.is_target and 0 <= f.plan_pct <= 1000:
                 bars.append(Bar(figure_label(f), f.plan_pct, f.plan_pct >= pace))
     return bars
 
@@ -129,8 +116,10 @@ def trend_series(report: Report) -> list[Series]:
     """The trend panels that have the figure in three periods or more (same unit)."""
     out = []
     periods = list(report.history) + [(report.period, report.data)]  # loaded with the report
-    for title, keys in TREND_SERIES:
-        key = next((k for k in keys if _value_in(report.data, k)), None)
+    panels = report.layout.trend if report.layout is not None else []
+    for panel in panels:  # templates/layout.yaml, `charts: trend:`
+        title = panel.title
+        key = next((k for k in panel.ids if _value_in(report.data, k)), None)
         if key is None:
             continue
         unit, _ = _value_in(report.data, key)
@@ -164,7 +153,7 @@ def alt_text(name: str, report: Report) -> str:
                 f"hoạch): {items}.")
     panels = []
     for s in trend_series(report):
-        points = ", ".join(f"{period_short(p)}: {format_number(v)}" for p, v in s.points)
+        points = ", ".join(f"{p.short}: {format_number(v)}" for p, v in s.points)
         panels.append(f"{s.title} ({s.unit}) {points}" if s.unit else f"{s.title} {points}")
     return "Biểu đồ cột qua các kỳ: " + "; ".join(panels) + "."
 
@@ -308,7 +297,7 @@ def _trend(report: Report, width: float) -> Drawing:
             color = COLOR_CURRENT if p == report.period else COLOR_TREND
             d.add(Rect(cx - bw / 2, Y(fv), bw, plot_bottom - Y(fv), color, role="bar"))
             d.add(Text(cx, Y(fv) - 2, format_number(v), small, "middle", role="value"))
-            d.add(Text(cx, plot_bottom + 3 + small, period_short(p), small, "middle",
+            d.add(Text(cx, plot_bottom + 3 + small, p.short, small, "middle",
                        role="tick"))
         d.add(Line(x0, plot_top - 4, x0, plot_bottom, role="axis"))
         d.add(Line(x0, plot_bottom, x1, plot_bottom, role="axis"))

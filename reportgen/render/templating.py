@@ -154,19 +154,13 @@ def _refuse_undefined(fn):
     return wrapper
 
 
-def period_label(year: int, half: Optional[str]) -> str:
-    """'năm 2022', '6 tháng đầu năm 2023', '6 tháng cuối năm 2023'."""
-    return {"h1": f"6 tháng đầu năm {year}", "h2": f"6 tháng cuối năm {year}"}.get(half, f"năm {year}")
-
-
 def period_labels(report: Report) -> dict[str, str]:
     """Wording of the period, the same period a year earlier, and the next period."""
     p = report.period
     style = report.province.style
-    following = {"h1": (p.year, "h2")}.get(p.half, (p.year + 1, None))
-    return {"period_label": period_label(p.year, p.half),
-            "next_label": period_label(*following),
-            "prev_label": period_label(p.year - 1, p.half),
+    return {"period_label": p.label,
+            "next_label": p.next.label,
+            "prev_label": p.previous.label,
             "prev_year": p.year - 1,
             "same_base": vnformat.format_base(style.base, p.year - 1, p.half),
             "plan_label": style.plan_name}
@@ -230,6 +224,7 @@ def context(report: Report, layout: Layout) -> dict[str, Any]:
         "fill": _fill_function(report),
         "has_chart": has_chart,
         "chart": chart,
+        "chart_names_all": list(charts.NAMES),
         **labels,
     }
 
