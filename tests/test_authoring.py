@@ -20,6 +20,7 @@ import pytest
 from reportgen.build.pipeline import make_document, render_formats
 from reportgen.commands import load_checked
 from reportgen.data.dataset import find_entries
+from reportgen.document.types import body_texts
 from reportgen.errors import DataError, TemplateError
 from reportgen.project import Project
 from seeded import ROOT, normalise, pdf_pages_text
@@ -186,12 +187,24 @@ def test_unsupported_element_names_template_line_and_vocabulary(authoring):
     assert "table" in err.message and "strong" in err.message
 
 
+def test_section_without_its_own_template_uses_the_default(authoring):
+    """No sections/<key>.html and no `template:`: the section is written by
+    sections/default.html (intro, figures, counts, items)."""
+    project, entry, pdir = authoring
+    _template(pdir).unlink()
+    texts = body_texts(make_document(project, entry))
+    head = next(i for i, x in enumerate(texts) if x.endswith("Phát triển điện gió"))
+    section = " ".join(texts[head + 1:head + 4])
+    assert "điện gió" in section.lower() and "MW" in section, section
+
+
 def test_layout_section_without_template(authoring):
+    """A template the layout names (`template:`) that does not exist is RG503 at its entry."""
     project, entry, pdir = authoring
     _template(pdir).unlink()
     layout = pdir / "layout.yaml"
-    line = next(i for i, t in enumerate(layout.read_text(encoding="utf-8").splitlines(), 1)
-                if t.strip() == "- key: dien_gio")
+    line = _edit(layout, "      - key: dien_gio\n",
+                 "      - key: dien_gio\n        template: sections/dien_gio.html\n")
     err = _error(project, entry)
     assert err.code == "RG503"
     assert err.file.endswith("ben-tre/layout.yaml") and err.line == line
@@ -201,16 +214,19 @@ def test_layout_section_without_template(authoring):
 
 
 def test_layout_section_without_template_even_before_its_data(authoring):
-    """The layout is checked as a whole: a forgotten template shows before any data exists."""
+    """The layout is checked as a whole: a named template that is missing shows before any
+    data exists."""
     project, entry, pdir = authoring
     _edit(pdir / "layout.yaml", "      - key: dien_gio\n", "      - key: dien_gio\n"
-          "        title: Phát triển điện gió\n      - key: dien_mat_troi\n")
+          "        title: Phát triển điện gió\n      - key: dien_mat_troi\n"
+          "        template: sections/dien_mat_troi.html\n")
     err = _error(project, entry)
     assert err.code == "RG503" and "'dien_mat_troi'" in err.message
     assert "gần giống" not in err.message  # a new section, not a misspelling
-    _edit(pdir / "layout.yaml", "key: dien_mat_troi", "key: dien_gioo")
+    _edit(pdir / "layout.yaml", "template: sections/dien_mat_troi.html",
+          "template: sections/dien_gioo.html")
     err = _error(project, entry)
-    assert err.code == "RG503" and "'dien_gioo'" in err.message
+    assert err.code == "RG503" and "'sections/dien_gioo.html'" in err.message
     assert "(mẫu gần giống: 'sections/dien_gio.html')" in err.message
 
 

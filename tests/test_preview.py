@@ -116,7 +116,7 @@ def test_only_loopback_host_names_are_answered(server):
 
 def test_version_changes_and_page_follows_files(server, tree):
     v1 = get(server.url + "version")
-    touch_append(tree.templates / "sections" / "thuong_mai.html", f"\n<p>{NEW_TEXT}</p>\n")
+    touch_append(tree.templates / "sections" / "default.html", f"\n<p>{NEW_TEXT}</p>\n")
     v2 = wait_for(lambda: (v := get(server.url + "version")) != v1 and v, what="a new version")
     assert NEW_TEXT in get(server.url)
     # a stylesheet and a data file count too
@@ -130,11 +130,11 @@ def test_version_changes_and_page_follows_files(server, tree):
 
 
 def test_errors_are_shown_on_the_page(server, tree):
-    path = tree.templates / "sections" / "thuong_mai.html"
+    path = tree.templates / "sections" / "default.html"
     good = path.read_text(encoding="utf-8")
     path.write_text(good + "\n<p>{{ sec.khong_co }}</p>\n", encoding="utf-8")
     page = wait_for(lambda: "RG502" in (p := get(server.url)) and p, what="template error page")
-    assert "sections/thuong_mai.html:" in page and "khong_co" in page
+    assert "sections/default.html:" in page and "khong_co" in page
     assert 'fetch("/version"' in page  # the error page reloads itself too
     data = tree.data / "bac-kan" / "2022.yaml"
     path.write_text(good, encoding="utf-8")
@@ -229,7 +229,7 @@ def test_page_reloads_in_chromium_when_a_template_changes(server, tree, browser)
     assert "Kết quả thực hiện nhiệm vụ năm 2022" in browser.text()
     browser.eval("window.__notReloaded = true")
 
-    template = tree.templates / "sections" / "thuong_mai.html"
+    template = tree.templates / "sections" / "default.html"
     good = template.read_text(encoding="utf-8")
     template.write_text(good + f"\n<p>{NEW_TEXT}</p>\n", encoding="utf-8")
     wait_for(lambda: NEW_TEXT in browser.text(), 30, "the page to show the edited template")
@@ -238,7 +238,7 @@ def test_page_reloads_in_chromium_when_a_template_changes(server, tree, browser)
     # a broken template: the message (file, line, code) replaces the report on the page
     template.write_text(good + "\n<p>{{ sec.khong_co }}</p>\n", encoding="utf-8")
     wait_for(lambda: "RG502" in browser.text(), 30, "the error on the page")
-    assert "thuong_mai.html" in browser.text() and "1.586,397" not in browser.text()
+    assert "default.html" in browser.text() and "1.586,397" not in browser.text()
 
     # fixed: the report comes back without touching the browser
     template.write_text(good, encoding="utf-8")

@@ -179,18 +179,18 @@ def _append(path: Path, text: str) -> int:
 
 def test_unsupported_tag_names_template_and_line(tree):
     project, entry = tree
-    path = project.templates / "sections" / "thuong_mai.html"
+    path = project.templates / "sections" / "default.html"
     line = _append(path, '<p>ok</p>\n<img src="x.png">')
     with pytest.raises(TemplateError) as info:
         make_document(project, entry)
     err = info.value
-    assert err.file.endswith("sections/thuong_mai.html") and err.line == line + 1
+    assert err.file.endswith("sections/default.html") and err.line == line + 1
     assert "<img>" in err.message and err.code == "RG505"
 
 
 def test_unsupported_attribute(tree):
     project, entry = tree
-    path = project.templates / "sections" / "thuong_mai.html"
+    path = project.templates / "sections" / "default.html"
     line = _append(path, '<p style="color:red">x</p>')
     with pytest.raises(TemplateError) as info:
         make_document(project, entry)
@@ -199,18 +199,18 @@ def test_unsupported_attribute(tree):
 
 def test_undefined_variable_names_template_and_line(tree):
     project, entry = tree
-    path = project.templates / "sections" / "nang_luong.html"
+    path = project.templates / "sections" / "default.html"
     line = _append(path, "<p>{{ sec.khong_co }}</p>")
     with pytest.raises(TemplateError) as info:
         make_document(project, entry)
     err = info.value
-    assert err.file.endswith("sections/nang_luong.html") and err.line == line
+    assert err.file.endswith("sections/default.html") and err.line == line
     assert "khong_co" in err.message and err.code == "RG502"
 
 
 def test_misspelt_filter_suggests_the_right_one(tree):
     project, entry = tree
-    path = project.templates / "sections" / "nang_luong.html"
+    path = project.templates / "sections" / "default.html"
     line = _append(path, "<p>{{ 5 | percnt }}</p>")
     with pytest.raises(TemplateError) as info:
         make_document(project, entry)

@@ -34,7 +34,7 @@ from .. import fileio
 from ..errors import ReportgenError, display_path
 from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
 from ..project import Project, no_data_folder
-from ..vnformat import TARGET_STATUS, format_number
+from ..vnformat import TARGET_STATUS
 from .yamltext import yaml_number, yaml_str
 
 RECIPIENTS = ["Bộ Công Thương (b/c)", "TT Tỉnh ủy, TT HĐND tỉnh (b/c)", "UBND tỉnh (b/c)",

@@ -19,6 +19,9 @@ from .model import Strict
 from .parse import parse_model
 
 LAYOUT_FILE = "layout.yaml"
+#: the template of a section that has no template of its own (no `template:` in the layout and
+#: no sections/<key>.html): intro, figures, counts and items
+DEFAULT_SECTION_TEMPLATE = "sections/default.html"
 
 
 DEFAULT_PRODUCTS_TITLE = "Sản phẩm chủ yếu"
@@ -27,14 +30,20 @@ DEFAULT_PRODUCTS_TITLE = "Sản phẩm chủ yếu"
 class SectionSpec(Strict):
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
-    template: Optional[str] = Field(None, description="mặc định sections/<key>.html")
+    template: Optional[str] = Field(
+        None, description="mặc định sections/<key>.html, nếu không có thì sections/default.html")
     products_title: Optional[str] = Field(
         None, description="tiêu đề nhóm sản phẩm của phần này trong biểu phụ lục (mặc định "
         f"'{DEFAULT_PRODUCTS_TITLE}')")
 
+    # whether sections/<key>.html exists (set by load_layout; else the default template)
+    _own_template: bool = PrivateAttr(True)
+
     @property
     def template_name(self) -> str:
-        return self.template or f"sections/{self.key}.html"
+        if self.template:
+            return self.template
+        return f"sections/{self.key}.html" if self._own_template else DEFAULT_SECTION_TEMPLATE
 
 
 class PartSpec(Strict):
@@ -89,6 +98,16 @@ class Layout(Strict):
         return self._lines.get(key, 0)
 
 
+def template_search_path(templates: Dirs, province_dir: Optional[Path] = None) -> list[Path]:
+    """Where templates are looked for, first match wins: the province's own
+    ``data/<slug>/templates/``, then each template folder (`Project.template_dirs`)."""
+    paths = []
+    if province_dir is not None and (province_dir / "templates").is_dir():
+        paths.append(province_dir / "templates")
+    paths.extend(search_dirs(templates))
+    return [p.resolve() for p in paths]
+
+
 def layout_path(templates: Dirs, province_dir: Optional[Path] = None) -> Path:
     """`data/<slug>/layout.yaml`, else the first template folder holding `layout.yaml`."""
     if province_dir is not None and (province_dir / LAYOUT_FILE).exists():
@@ -114,6 +133,10 @@ def load_layout(templates: Dirs, province_dir: Optional[Path] = None) -> Layout:
                 for s in part.sections]}) for part in layout.parts]
             layout = layout.model_copy(update={
                 "parts": parts, "charts": layout.charts if layout.charts is not None else default.charts})
+    dirs = template_search_path(templates, province_dir)
+    if any((d / DEFAULT_SECTION_TEMPLATE).is_file() for d in dirs):
+        for spec in layout.sections:
+            spec._own_template = any((d / "sections" / f"{spec.key}.html").is_file() for d in dirs)
     return layout
 
 

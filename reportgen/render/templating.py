@@ -20,9 +20,9 @@ from jinja2 import pass_context
 from .. import vnformat
 from . import appendix, charts
 from ..errors import TemplateError, display_path
-from ..project import Dirs, search_dirs
+from ..project import Dirs
 from ..data.figures import Report
-from ..data.layout import Layout
+from ..data.layout import Layout, template_search_path
 from ..document.reader import check_fragment
 from ..vnformat import lower_first, title_vn, upper_first
 
@@ -46,15 +46,7 @@ def make_environment(templates: Dirs, province_dir: Optional[Path] = None) -> ji
     """One environment per template search path and process; Jinja recompiles a template
     when its file changes (auto_reload), so caching is safe for long-lived processes.
     `templates` is one folder or the project's chain (`Project.template_dirs`)."""
-    return _environment(tuple(str(p) for p in _search_path(templates, province_dir)))
-
-
-def _search_path(templates: Dirs, province_dir: Optional[Path]) -> list[Path]:
-    paths = []
-    if province_dir is not None and (province_dir / "templates").is_dir():
-        paths.append(province_dir / "templates")
-    paths.extend(search_dirs(templates))
-    return [p.resolve() for p in paths]
+    return _environment(tuple(str(p) for p in template_search_path(templates, province_dir)))
 
 
 def _nearest(name: str, candidates) -> Optional[str]:
