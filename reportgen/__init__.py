@@ -2,7 +2,7 @@
 
 The package is grouped by the stages a report flows through, each importing only the stages
 below it (tests/test_imports.py checks this): the base modules (`errors`, `vnformat`,
-`project`) < `data` (load, model, validate) < `document` (typed document, HTML reader) <
+`project`, `fileio`) < `data` (load, model, validate) < `document` (typed document, HTML reader) <
 `render` (templates, appendix, charts) < `writers` (HTML, PDF, DOCX) < `build` (the pipeline
 to disk) < `publish` (sign and verify a built PDF) < `authoring` (scaffold, spreadsheet, schema, preview) < the CLI (`cli`, `commands`).
 """
