@@ -19,6 +19,7 @@ TOP_LEVEL = {  # modules directly under reportgen/
     "reportgen": "base", "reportgen.errors": "base", "reportgen.vnformat": "base",
     "reportgen.project": "base", "reportgen.fileio": "base",
     "reportgen.cli": "cli", "reportgen.commands": "cli", "reportgen.__main__": "cli",
+    "reportgen.cli_vi": "cli", "reportgen.findings": "cli",  # click texts; validate --format
 }
 # The stages after loading work from the model only: they never read the data folder.
 DISK_READERS = {"reportgen.data.loader", "reportgen.data.dataset"}
