@@ -14,7 +14,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "reportgen"
 
 # Lowest first. A module may import its own stage and the stages before it.
-STAGES = ["base", "data", "document", "render", "writers", "build", "authoring", "cli"]
+STAGES = ["base", "data", "document", "render", "writers", "build", "publish", "authoring",
+          "cli"]
 TOP_LEVEL = {  # modules directly under reportgen/
     "reportgen": "base", "reportgen.errors": "base", "reportgen.vnformat": "base",
     "reportgen.project": "base", "reportgen.fileio": "base",
