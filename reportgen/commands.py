@@ -115,7 +115,13 @@ class Summary:
 def validate(project: Project, province: Optional[str] = None, period: Optional[str] = None,
              all_: bool = True, strict: bool = False) -> Summary:
     entries = select_entries(project, province, period, all_)
-    summary = Summary([load_checked(project, e, strict) for e in entries])
+    results = [load_checked(project, e, strict) for e in entries]
+    checked: dict[str, list[Finding]] = {}
+    for r in results:  # the templates each province uses (its overrides included)
+        if r.slug not in checked:
+            checked[r.slug] = template_findings(project, r.slug)
+        r.findings.extend(checked[r.slug])
+    summary = Summary(results)
     if not entries:  # nothing checked is not "no findings"
         summary.extra.append(Finding(
             display_path(project.data), 0, 0, "RG131", ERROR,
@@ -123,3 +129,14 @@ def validate(project: Project, province: Optional[str] = None, period: Optional[
             "như data/<tỉnh>/2024.yaml; tạo bằng 'reportgen init' (dự án mới) hoặc 'reportgen "
             "new --province TỈNH --year NĂM'"))
     return summary
+
+
+def template_findings(project: Project, slug: str) -> list[Finding]:
+    """The templates of a province checked as a build would (RG5xx), without rendering."""
+    from .render.templating import template_findings as check
+
+    try:
+        layout = load_layout(project.template_dirs, project.data / slug)
+    except DataError:
+        return []  # already reported by load_checked
+    return check(project.template_dirs, layout, project.data / slug)

@@ -7,8 +7,10 @@ template in ``templates/sections/``, no Python.
 """
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import Field, PrivateAttr
 
@@ -25,6 +27,39 @@ DEFAULT_SECTION_TEMPLATE = "sections/default.html"
 
 
 DEFAULT_PRODUCTS_TITLE = "Sản phẩm chủ yếu"
+
+# The names a part title may contain: "KẾT QUẢ THỰC HIỆN NHIỆM VỤ {period_upper}". Nothing
+# else is substituted (a title is never given to str.format: '{period.__class__}' would
+# print Python internals, '{nope}' would crash the build).
+TITLE_FIELDS = ("period", "next", "period_upper", "next_upper", "year")
+_TITLE_FIELD = re.compile(r"\{([^{}]*)\}|[{}]")
+
+
+def title_problem(text: str) -> Optional[str]:
+    """Why a part title cannot be filled (an unknown name or a stray brace), or None."""
+    for m in _TITLE_FIELD.finditer(text):
+        name = m.group(1)
+        if name in TITLE_FIELDS:
+            continue
+        known = ", ".join("{%s}" % f for f in TITLE_FIELDS)
+        if name is None:
+            return (f"dấu '{m.group(0)}' lẻ trong tiêu đề: chỉ dùng ngoặc nhọn quanh một tên "
+                    f"thay thế ({known})")
+        near = difflib.get_close_matches(name.strip(), TITLE_FIELDS, n=1, cutoff=0.6)
+        hint = f"ý bạn là '{{{near[0]}}}'? " if near else ""
+        return f"'{{{name}}}' không phải tên thay thế được trong tiêu đề: {hint}dùng {known}"
+    return None
+
+
+def fill_title_text(text: str, **values: Any) -> str:
+    """The title with each {name} of TITLE_FIELDS replaced (others refused: load_layout
+    reports them first, this is the last guard)."""
+    def repl(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in TITLE_FIELDS or name not in values:
+            raise ValueError(title_problem(m.group(0)) or f"tên thay thế lạ {m.group(0)!r}")
+        return str(values[name])
+    return _TITLE_FIELD.sub(repl, text)
 
 
 class SectionSpec(Strict):
@@ -143,6 +178,11 @@ def load_layout(templates: Dirs, province_dir: Optional[Path] = None) -> Layout:
 def _read_layout(path: Path) -> Layout:
     loaded = load_yaml(path)
     layout = parse_model(loaded, Layout)
+    if layout is not None:
+        for i, part in enumerate(layout.parts):
+            problem = title_problem(part.title)
+            if problem:
+                loaded.findings.append(loaded.finding(("parts", i, "title"), "RG123", problem))
     if layout is None or not loaded.ok:
         raise DataError(loaded.findings)
     layout._source = display_path(path)

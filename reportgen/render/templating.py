@@ -1,7 +1,8 @@
 """The Jinja environment and the rendering of a report's restricted HTML.
 
 Templates are found through a loader chain: ``data/<slug>/templates/`` (a province's
-overrides) then ``templates/``. Jinja runs with StrictUndefined and autoescaping, with the
+overrides) then ``templates/``. Jinja runs sandboxed (`reportgen/sandbox.py`: data only, no
+internals, limited work per render) with StrictUndefined and autoescaping, with the
 vnformat functions as filters. Every template is checked before rendering: an element or
 attribute outside the vocabulary of `reader.py` is an error naming the template and line.
 Errors from Jinja (undefined variable, unknown filter, syntax) are turned into
@@ -22,9 +23,11 @@ from . import appendix, charts
 from ..errors import TemplateError, display_path
 from ..project import Dirs
 from ..data.figures import Report
-from ..data.layout import Layout, template_search_path
+from ..data.layout import Layout, fill_title_text, template_search_path
 from ..document.reader import check_fragment
 from ..vnformat import lower_first, title_vn, upper_first
+from .sandbox import (LIMITS, ReportSandbox, SecurityError, guard_builtin_filters, render_stream,
+                      run_limited, security_error, translate_limits)
 
 REPORT_TEMPLATE = "report.html"
 
@@ -32,10 +35,11 @@ REPORT_TEMPLATE = "report.html"
 
 @pass_context
 def fill_title(ctx, text: str) -> str:
-    """Fill {period_upper}, {next_upper}, {period}, {next}, {year} in a layout title."""
-    return text.format(period=ctx["period_label"], next=ctx["next_label"],
-                       period_upper=ctx["period_label"].upper(), next_upper=ctx["next_label"].upper(),
-                       year=ctx["report"].period.year)
+    """Fill {period_upper}, {next_upper}, {period}, {next}, {year} in a layout title (only
+    these names: `layout.fill_title_text`; load_layout refuses any other)."""
+    return fill_title_text(text, period=ctx["period_label"], next=ctx["next_label"],
+                           period_upper=ctx["period_label"].upper(),
+                           next_upper=ctx["next_label"].upper(), year=ctx["report"].period.year)
 
 
 HELPERS = {"upper_first": upper_first, "lower_first": lower_first,
@@ -114,7 +118,8 @@ class AuthoringUndefined(jinja2.StrictUndefined):
         ident = getattr(obj, "key", None) or getattr(obj, "id", None)
         if isinstance(ident, str):
             what += f" '{ident}'"
-        attrs = [a for a in dir(obj) if not a.startswith("_")]
+        attrs = [a for a in dir(obj) if not a.startswith(("_", "model_"))
+                 and not callable(getattr(obj, a, None))]
         near = _nearest(name, attrs)
         hint = f"; ý bạn là '{near}'?" if near else ""
         return f"{what} không có thuộc tính '{name}'{hint}"
@@ -122,13 +127,14 @@ class AuthoringUndefined(jinja2.StrictUndefined):
 
 @functools.lru_cache(maxsize=32)
 def _environment(paths: tuple[str, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = ReportSandbox(
         loader=jinja2.FileSystemLoader(list(paths)),
         undefined=AuthoringUndefined,
         autoescape=True,
         keep_trailing_newline=False,
         auto_reload=True,
     )
+    guard_builtin_filters(env)
     env.filters.update({k: _refuse_undefined(f) for k, f in vnformat.FILTERS.items()})
     env.filters.update({k: _refuse_undefined(f) for k, f in HELPERS.items()})
     return env
@@ -291,6 +297,7 @@ def _checked(env: jinja2.Environment, name: str, source: str, filename: str) -> 
         env.get_template(name)  # compiles (unknown filters fail here) and caches
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(exc, filename) from None
+    check_safety(ast, filename)
     # literal HTML of the template, with its line numbers
     for lineno, token_type, value in env.lex(source, name, filename):
         if token_type == "data":
@@ -300,6 +307,44 @@ def _checked(env: jinja2.Environment, name: str, source: str, filename: str) -> 
 
 
 _CHECKED: dict[tuple[str, str], list[str]] = {}
+
+
+def _private(name: object) -> bool:
+    return isinstance(name, str) and (name.startswith("_") or name in _INTERNALS)
+
+
+# attributes of Python internals (frames, code, functions) a template has no use for
+_INTERNALS = frozenset({"mro", "func_globals", "func_code", "gi_frame", "gi_code", "cr_frame",
+                        "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals", "f_back",
+                        "f_builtins", "tb_frame", "tb_next", "im_func", "im_self", "im_class"})
+
+
+def check_safety(ast, filename: str) -> None:
+    """RG506 before rendering for what the sandbox would refuse anyway: a name starting with
+    '_' (`x.__class__`, `x['__globals__']`, `x | attr('__mro__')`) or a Python internal."""
+    from jinja2 import nodes
+
+    bad: list[tuple[int, str]] = []
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Name)):
+        name = None
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            name = node.arg.value
+        elif isinstance(node, nodes.Filter) and node.name == "attr" and node.args \
+                and isinstance(node.args[0], nodes.Const):
+            name = node.args[0].value
+        elif isinstance(node, nodes.Name):
+            name = node.name if node.name.startswith("__") else None
+        if _private(name):
+            bad.append((node.lineno, name))
+    if bad:
+        line = min(n for n, _ in bad)
+        names = ", ".join(f"'{n}'" for n in sorted({n for ln, n in bad if ln == line}))
+        raise TemplateError(f"mẫu truy cập {names}: không được phép. Mẫu chỉ đọc số liệu "
+                            "(trường và thuộc tính), không dùng tên bắt đầu bằng '_' hay "
+                            "phần bên trong của Python (xem docs/templates.md)",
+                            filename, line, code="RG506")
 
 
 def _referenced(ast) -> list[str]:
@@ -334,6 +379,22 @@ def _unknown_name(msg: str) -> Optional[str]:
     return msg
 
 
+def template_findings(templates: Dirs, layout: Layout,
+                      province_dir: Optional[Path] = None) -> list:
+    """`reportgen validate`'s check of the templates a province uses (syntax, filters, HTML
+    vocabulary, unsafe names): the first problem as a Finding, or []."""
+    from ..errors import ERROR, Finding
+
+    env = make_environment(templates, province_dir)
+    try:
+        check_layout_templates(env, layout, province_dir)
+        check_templates(env, [REPORT_TEMPLATE] + [s.template_name for s in layout.sections])
+    except TemplateError as exc:
+        return [Finding(exc.file or REPORT_TEMPLATE, exc.line, exc.column, exc.code, ERROR,
+                        exc.message)]
+    return []
+
+
 def render_html(report: Report, layout: Layout, templates: Dirs,
                 province_dir: Optional[Path] = None) -> str:
     """Render the report's restricted HTML. Raises TemplateError naming template and line."""
@@ -342,8 +403,20 @@ def render_html(report: Report, layout: Layout, templates: Dirs,
     names = [REPORT_TEMPLATE] + [s.template_name for p in layout.parts for s in p.sections
                                  if s.key in report.sections]
     check_templates(env, names)
+    # in a child process with a time, memory and output limit (reportgen/sandbox.py)
+    return run_limited(lambda: _render(env, report, layout, templates, province_dir),
+                       what=REPORT_TEMPLATE)
+
+
+def _render(env: jinja2.Environment, report: Report, layout: Layout, templates: Dirs,
+            province_dir: Optional[Path]) -> str:
+    """The render itself, every template mistake turned into a TemplateError."""
     try:
-        return env.get_template(REPORT_TEMPLATE).render(context(report, layout))
+        return translate_limits(lambda: render_stream(
+            env.get_template(REPORT_TEMPLATE).generate(context(report, layout)), LIMITS))
+    except SecurityError as exc:
+        file, line = getattr(exc.message, "origin", None) or _template_frame(exc, templates)
+        raise security_error(exc, file, line) from None
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(exc, exc.filename or "") from None
     except jinja2.UndefinedError as exc:
