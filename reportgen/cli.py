@@ -190,7 +190,9 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
     project = _project(ctx)
     out = out if out is not None else project.output
     fmts = parse_formats(formats)
-    entries = select_entries(project, province, period_option(year, period), all_)
+    # with --all a province linked outside data/ fails alone (build_one checks each one)
+    entries = select_entries(project, province, period_option(year, period), all_,
+                             check_links=not all_)
     if not entries:
         raise UsageError("không có báo cáo nào để dựng trong thư mục data/")
     jobs = jobs or min(len(entries), os.cpu_count() or 1)
@@ -203,7 +205,14 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
     for r in differs:
         for f in r.files:
             click.echo(f"khác với số liệu hiện tại: {f}", err=True)
-    sys.exit(1 if failed or differs else 0)
+    if failed:
+        click.echo(f"{len(failed)}/{len(results)} báo cáo không dựng được (xem các lỗi ở trên); "
+                   "các báo cáo khác đã dựng", err=True)
+    sys.exit(70 if any(r.internal for r in failed) else 1 if failed or differs else 0)
+
+
+def _warn(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _run_with_progress(run, project, entries, fmts, out, force, check, jobs):
@@ -213,10 +222,11 @@ def _run_with_progress(run, project, entries, fmts, out, force, check, jobs):
         with Progress(transient=True) as progress:
             task = progress.add_task("Dựng báo cáo", total=len(entries))
             return run(project, entries, fmts, out, force, check, jobs,
-                       progress=lambda r: progress.advance(task))
+                       progress=lambda r: progress.advance(task), warn=_warn)
     return run(project, entries, fmts, out, force, check, jobs,
                progress=lambda r: click.echo(f"{r.entry.slug} {r.entry.period.slug}: {r.status_word}",
-                                             err=True))
+                                             err=True),
+               warn=_warn)
 
 
 def _summary(results) -> None:
@@ -361,9 +371,10 @@ def _one_period(province, year, period):
               metavar="TỆP",
               help="Ghi biểu mẫu trống (danh sách chỉ tiêu của tỉnh) để cán bộ điền số liệu.")
 @_location_options()
+@click.option("--force", is_flag=True, help="Thay tệp .xlsx đã có (không bao giờ thay tệp loại khác).")
 @click.pass_context
 @run_safely
-def export(ctx, province, year, period, xlsx, template_xlsx):
+def export(ctx, province, year, period, xlsx, template_xlsx, force):
     """Xuất bảng chỉ tiêu ra Excel (.xlsx): số liệu của một kỳ, hoặc biểu mẫu trống."""
     from .errors import UsageError
 
@@ -375,11 +386,11 @@ def export(ctx, province, year, period, xlsx, template_xlsx):
 
     project = _project(ctx)
     if xlsx:
-        n = export_workbook(project, province, _one_period(province, year, period), xlsx)
+        n = export_workbook(project, province, _one_period(province, year, period), xlsx, force)
         click.echo(f"đã ghi {display_path(xlsx)} ({n} chỉ tiêu)")
     else:
         chosen = _one_period(province, year, period) if (year or period) else None
-        n = export_template(project, province, chosen, template_xlsx)
+        n = export_template(project, province, chosen, template_xlsx, force)
         click.echo(f"đã ghi biểu mẫu {display_path(template_xlsx)} ({n} chỉ tiêu)")
 
 

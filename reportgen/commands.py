@@ -5,14 +5,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .data.dataset import Entry, LoadResult, check_period, check_slug, find_entries, load_inputs
+from .data.dataset import (Entry, LoadResult, check_period, check_slug, find_entries, load_inputs,
+                           refuse_outside_links)
 from .data.validate import check
-from .errors import ERROR, Finding, UsageError, display_path
+from .errors import ERROR, DataError, Finding, UsageError, display_path
 from .project import Project, no_data_folder
 
 
 def select_entries(project: Project, province: Optional[str] = None,
-                   period: Optional[str] = None, all_: bool = False) -> list[Entry]:
+                   period: Optional[str] = None, all_: bool = False,
+                   check_links: bool = True) -> list[Entry]:
     """The reports named by the options: one province (all its periods or one), or all.
 
     Options are checked before any path is built from them (`--province ../../etc`).
@@ -38,34 +40,9 @@ def select_entries(project: Project, province: Optional[str] = None,
         if not entries:
             whose = f"cho tỉnh '{province}'" if province else f"trong {project.data}/"
             raise UsageError(f"không có số liệu kỳ {wanted} {whose}")
-    for slug in dict.fromkeys(e.slug for e in entries):
+    for slug in dict.fromkeys(e.slug for e in entries) if check_links else ():
         refuse_outside_links(project.data, slug)
     return entries
-
-
-def refuse_outside_links(data: Path, slug: str) -> None:
-    """A province folder, or anything in it (period files, province.yaml, layout, templates),
-    that is a symbolic link leading outside the data folder is refused (exit 2): reportgen
-    reads data only from the data folder. A broken link is left to the loader (RG100)."""
-    import os
-
-    root = data.resolve()
-    pdir = data / slug
-    links = [pdir] if pdir.is_symlink() else []
-    for folder, dirs, files in os.walk(pdir):  # links to folders inside are not entered
-        links.extend(Path(folder) / n for n in sorted(dirs + files)
-                     if (Path(folder) / n).is_symlink())
-    for link in links:
-        try:
-            target = link.resolve(strict=True)
-        except (OSError, RuntimeError):
-            continue  # broken or a loop: reported when the file is read
-        if not target.is_relative_to(root):
-            shown = Path(os.path.abspath(link))  # display_path would show the target
-            shown = shown.relative_to(Path.cwd()) if shown.is_relative_to(Path.cwd()) else link
-            raise UsageError(f"{shown} là liên kết tới {target}, ngoài thư mục số "
-                             f"liệu {display_path(data)}/: reportgen chỉ đọc số liệu trong thư mục "
-                             "này; chép tệp (thư mục) vào thay cho liên kết")
 
 
 def period_option(year: Optional[int], period: Optional[str]) -> Optional[str]:
@@ -133,6 +110,7 @@ def validate(project: Project, province: Optional[str] = None, period: Optional[
 
 def template_findings(project: Project, slug: str) -> list[Finding]:
     """The templates of a province checked as a build would (RG5xx), without rendering."""
+    from .data.layout import load_layout
     from .render.templating import template_findings as check
 
     try:

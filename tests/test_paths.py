@@ -151,7 +151,7 @@ def test_names_that_do_not_match_the_patterns_are_ignored(tree):
     assert result.exit_code == 0, result.output
     written = sorted(str(p.relative_to(tree / "out")) for p in (tree / "out").rglob("*")
                      if p.is_file())
-    assert written == [".reportgen-build.json", "cao-bang/2021/bao-cao-cao-bang-2021.html",
+    assert written == [".reportgen-build.json", ".reportgen-build.lock", "cao-bang/2021/bao-cao-cao-bang-2021.html",
                        "thai-nguyen/2021/bao-cao-thai-nguyen-2021.html"]
 
 
@@ -188,15 +188,23 @@ def test_link_leading_outside_the_data_folder_is_refused(tree, kind):
         (link := pdir / "templates" / "sections" / "cong_nghiep.html").symlink_to(
             tree / "templates" / "sections" / "default.html")
     before = snapshot(tree)
-    for command in (["validate", "--all"], ["build", "--all", "--out", str(tree / "out")],
-                    ["build", "--province", link.relative_to(tree / "data").parts[0],
-                     "--out", str(tree / "out")]):
+    slug = link.relative_to(tree / "data").parts[0]
+    for command in (["validate", "--all"],
+                    ["build", "--province", slug, "--out", str(tree / "out")]):
         result = cli(tree, *command)
         no_traceback(result)
         assert result.exit_code == 2, (command, result.output)
         assert "là liên kết tới" in result.output and "ngoài thư mục số liệu" in result.output
         assert link.name in result.output
     assert snapshot(tree) == before
+    # build --all: that province fails alone, the others are built (exit 1 at the end)
+    result = cli(tree, "build", "--all", "--format", "html", "--out", str(tree / "out"))
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert "là liên kết tới" in result.output and link.name in result.output
+    built = {p.relative_to(tree / "out").parts[0] for p in (tree / "out").rglob("*.html")}
+    others = {e.slug for e in find_entries(tree / "data")} - {slug}
+    assert built == others and others, (built, result.output)
 
 
 def test_links_inside_the_data_folder_and_broken_links_are_not_refused(tree):
@@ -232,7 +240,7 @@ def test_build_writes_only_inside_out(tree):
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed and all(k == "work/out" or k.startswith("work/out/") for k in changed), changed
     assert {k for k in changed if after.get(k, ("dir",))[0] != "dir"} == {
-        "work/out/.reportgen-build.json",
+        "work/out/.reportgen-build.json", "work/out/.reportgen-build.lock",
         *(f"work/out/{s}/2021/bao-cao-{s}-2021.{f}" for s in ("cao-bang", "thai-nguyen")
           for f in ("pdf", "docx", "html"))}
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..data.dataset import PROVINCE_FILE, check_slug, find_entries, load_period
+from ..data.dataset import (PROVINCE_FILE, check_slug, find_entries, load_period,
+                            refuse_outside_links)
 from .. import fileio
 from ..errors import ReportgenError, display_path
 from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
@@ -330,6 +331,7 @@ def new_period(project: Project, slug: str, period: Period,
     check_slug(slug)
     if not project.data.is_dir():
         raise ScaffoldError(no_data_folder(project.data))
+    refuse_outside_links(project.data, slug)  # nothing read or written through a link
     pdir = project.data / slug
     target = pdir / f"{period.slug}.yaml"
     province_file = pdir / PROVINCE_FILE

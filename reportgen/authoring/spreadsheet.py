@@ -236,7 +236,26 @@ def _new_workbook(slug: str, period: Optional[Period], province_name: str):
     return wb
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _text_cells(wb) -> None:
+    """Every text cell stored as text, never as a formula: a label '=HYPERLINK(…)' or
+    '=cmd|…' is shown as written and never run (openpyxl makes a formula of any string
+    starting with '='). Text that a spreadsheet would read as a formula when retyped also gets
+    the quote prefix (the "'" Excel and LibreOffice show in the edit line), so it stays text
+    after staff edit it. `import` reads the same text back."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(_FORMULA_START):
+                        cell.quotePrefix = True
+
+
 def _save(wb) -> bytes:
+    _text_cells(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -311,10 +330,53 @@ def _layout_keys(project, slug: str) -> list[str]:
     return _layout(project, slug).section_keys
 
 
-def export_workbook(project, slug: str, period: Period, out: Path) -> int:
+def check_export_target(project, out: Path, force: bool = False) -> None:
+    """Where `export` may write: a name ending in .xlsx, outside data/ and templates/, not an
+    existing file unless `force` (and then only a regular file that is a workbook)."""
+    import stat
+    import zipfile
+
+    shown = display_path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{shown}: tệp ghi ra phải có đuôi .xlsx (ví dụ bao-cao.xlsx); "
+                         "reportgen export không ghi tệp loại khác")
+    try:
+        where = out.resolve()
+    except (OSError, RuntimeError):
+        raise UsageError(f"{shown}: không xác định được đường dẫn (liên kết vòng?)") from None
+    for folder, name in ((project.data, "số liệu"), (project.templates, "mẫu")):
+        try:
+            inside = where.is_relative_to(Path(folder).resolve())
+        except (OSError, RuntimeError):
+            inside = False
+        if inside:
+            raise UsageError(f"{shown} nằm trong thư mục {name} {display_path(folder)}/: "
+                             "ghi bảng tính ra chỗ khác (ví dụ thư mục hiện tại)")
+    try:
+        st = out.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"{shown}: không kiểm tra được tệp ({exc.strerror or exc})") from None
+    if not force:
+        raise UsageError(f"{shown} đã có: reportgen export không ghi đè; chọn tên khác, hoặc "
+                         "thêm --force để thay tệp đó")
+    if stat.S_ISLNK(st.st_mode):
+        raise UsageError(f"{shown} là liên kết: reportgen export không ghi qua liên kết; xoá "
+                         "liên kết hoặc chọn tên khác")
+    if not stat.S_ISREG(st.st_mode) or not zipfile.is_zipfile(out):
+        raise UsageError(f"{shown} đã có và không phải tệp .xlsx: reportgen export không thay "
+                         "nó, kể cả với --force; chọn tên khác")
+
+
+def export_workbook(project, slug: str, period: Period, out: Path, force: bool = False) -> int:
     """Write the indicator table of one period to `out`; returns the number of rows."""
     from ..fileio import atomic_write
+    from ..data.dataset import check_slug, refuse_outside_links
 
+    check_slug(slug)
+    check_export_target(project, out, force)
+    refuse_outside_links(project.data, slug)
     data = _load_data(project, slug, period)
     number, date = _document(data)
     try:
@@ -327,13 +389,16 @@ def export_workbook(project, slug: str, period: Period, out: Path) -> int:
     return len(_rows_of(data, _layout_keys(project, slug)))
 
 
-def export_template(project, slug: str, period: Optional[Period], out: Path) -> int:
+def export_template(project, slug: str, period: Optional[Period], out: Path,
+                    force: bool = False) -> int:
     """Write a blank workbook with the province's indicator list (from `period`, else its
     latest period file) for staff to fill in; returns the number of rows."""
     from ..fileio import atomic_write
-    from ..data.dataset import check_slug, find_entries
+    from ..data.dataset import check_slug, find_entries, refuse_outside_links
 
     check_slug(slug)
+    check_export_target(project, out, force)
+    refuse_outside_links(project.data, slug)
     if period is None:
         entries = [e for e in find_entries(project.data) if e.slug == slug]
         if not entries:
@@ -587,6 +652,8 @@ def import_workbook(project, book: Path, slug: str, period: Period) -> ImportRes
     check_slug(slug)
     if not (project.data / slug).is_dir():
         raise UsageError(f"không có tỉnh '{slug}' trong {project.data}/")
+    from ..data.dataset import refuse_outside_links
+    refuse_outside_links(project.data, slug)  # never read or replaced through a link
     if not book.is_file():
         raise UsageError(f"không có tệp {book}")
     layout = _layout(project, slug)

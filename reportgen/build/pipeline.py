@@ -6,9 +6,12 @@ never removes a good one; temporary files of killed builds are removed when the 
 starts (`fileio.remove_stale_temps`), never those of a build still running.
 Nothing is written outside the output folder: a folder in it that is a link to elsewhere
 fails that report.
-A build record (``output/.reportgen-build.json``) keeps, per report, a hash of every input
-(data files, province file, templates and stylesheet, package version) so unchanged
-reports are skipped.
+A build record (``output/.reportgen-build.json``, `record.py`) keeps, per report, the hash
+of every input that produced the files on disk (computed before rendering) and the hash of
+each file written, so a report is skipped only when both still match. A build holds a lock
+on its output folder (`record.folder_lock`). One report failing (bad data, a bad template, a
+link outside data/, even a bug) never stops the others: each failure is reported and the
+record of the others is saved.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ from ..project import Project, template_sources
 from ..writers import FORMATS
 
 STYLESHEET = Path("style") / "print.css"
-RECORD = ".reportgen-build.json"
+from .record import RECORD, data_hash, folder_lock, is_current, load_record, save_record  # noqa: E402,F401
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -182,6 +185,8 @@ def render_formats(project: Project, doc: Document, formats: Iterable[str],
         raise WriteError(f"không đọc được bảng kiểu {display_path(css_path)} "
                          f"({os_reason(exc)}): sửa hoặc xoá tệp này", css_path) from None
     assets = [d for d in template_sources(project, province_dir) if d.is_dir()]
+    from ..writers.stylesheet import check_stylesheet
+    check_stylesheet(css, css_path, assets)  # one fetch policy for every format
     return {fmt: writer(fmt)(doc, css=css, assets=assets) for fmt in formats}
 
 
@@ -198,6 +203,9 @@ class BuildResult:
     pages: Optional[int] = None
     seconds: float = 0.0
     error: Optional[str] = None
+    digest: Optional[str] = None  # the input hash this result was rendered from
+    hashes: dict = field(default_factory=dict)  # format -> sha256 of the file written
+    internal: bool = False  # the failure is a bug in reportgen (exit 70 at the end)
 
     @property
     def status_word(self) -> str:
@@ -218,10 +226,12 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
     key = f"{entry.slug}/{entry.period.slug}"
     targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
     try:
-        digest = input_hash(project, entry, formats)
-        if (not force and not check and record is not None and record.get(key) == digest
-                and all(p.exists() for p in targets.values())):
-            return BuildResult(entry, "skipped", list(targets.values()))
+        from ..data.dataset import refuse_outside_links
+        refuse_outside_links(project.data, entry.slug)  # (--all: one province, not the build)
+        digest = input_hash(project, entry, formats)  # before rendering: what is rendered
+        if (not force and not check and record is not None
+                and is_current(record.get(key), digest, targets)):
+            return BuildResult(entry, "skipped", list(targets.values()), digest=digest)
         doc = make_document(project, entry)
         outputs = render_formats(project, doc, formats, project.data / entry.slug)
         pages = pdf_pages(outputs["pdf"]) if "pdf" in outputs else None
@@ -237,14 +247,27 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
                                  "kết quả", path.parent)
         for fmt, data in outputs.items():
             atomic_write(targets[fmt], data)
-        if record is not None:
-            record[key] = digest
-        return BuildResult(entry, "built", list(targets.values()), pages, time.perf_counter() - start)
+        return BuildResult(entry, "built", list(targets.values()), pages, time.perf_counter() - start,
+                           digest=digest, hashes={f: data_hash(d) for f, d in outputs.items()})
     except ReportgenError as exc:
         return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(exc))
     except OSError as exc:
         err = WriteError(f"không ghi được tệp: {os_reason(exc)}", getattr(exc, "filename", None))
         return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
+    except Exception as exc:  # a bug: this report fails, the others are still built
+        return BuildResult(entry, "failed", [], None, time.perf_counter() - start,
+                           _internal_error(key, exc), internal=True)
+
+
+def _internal_error(key: str, exc: Exception) -> str:
+    """The message of a bug met while building one report (traceback kept in a file)."""
+    import tempfile
+    import traceback
+    fd, name = tempfile.mkstemp(prefix="reportgen-crash-", suffix=".txt")
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    return (f"{key}: lỗi nội bộ của reportgen ({type(exc).__name__}: {str(exc)[:300]}); chi tiết "
+            f"ở {name}. Vui lòng báo lỗi kèm tệp này.")
 
 
 _STOP = None  # in a worker: the parent's "stop" event
@@ -340,22 +363,29 @@ def _remove_temps(out: Path, entries: list[Entry], started: float) -> None:
             remove_stale_temps(folder, started)
 
 
-def load_record(out: Path) -> dict:
-    try:
-        return json.loads((out / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def save_record(out: Path, record: dict) -> None:
-    atomic_write(out / RECORD, json.dumps(record, indent=1, sort_keys=True).encode())
-
-
 def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
-          force: bool = False, check: bool = False, jobs: int = 1, progress=None
-          ) -> list[BuildResult]:
-    """Build several reports, serially or in worker processes; one failure stops nothing."""
-    record = load_record(out)
+          force: bool = False, check: bool = False, jobs: int = 1, progress=None,
+          warn=None) -> list[BuildResult]:
+    """Build several reports, serially or in worker processes; one failure stops nothing.
+    Holds the output folder's lock (not for --check, which writes nothing); `warn` gets the
+    warnings (a damaged record)."""
+    if check:
+        return _build(project, entries, formats, out, force, check, jobs, progress, warn)
+    try:
+        lock = folder_lock(out)
+        lock.__enter__()
+    except OSError as exc:
+        raise WriteError(f"không tạo được thư mục kết quả ({exc.strerror or exc})",
+                         getattr(exc, "filename", None) or out) from None
+    try:
+        return _build(project, entries, formats, out, force, check, jobs, progress, warn)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _build(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
+           force: bool, check: bool, jobs: int, progress, warn) -> list[BuildResult]:
+    record = load_record(out, warn)
     results: list[BuildResult] = []
     started = time.time()
     if not check:  # temporary files of killed builds, in the folders this build writes
@@ -364,9 +394,6 @@ def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out:
         if jobs > 1 and len(entries) > 1:
             results = _build_parallel(project, entries, formats, out, force, check, jobs,
                                       progress, record, started, interrupts)
-            for res in results:
-                if res.status == "built":
-                    record[f"{res.entry.slug}/{res.entry.period.slug}"] = input_hash(project, res.entry, formats)
         else:
             for e in entries:
                 res = build_one(project, e, formats, out, force, check, record)
@@ -374,6 +401,10 @@ def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out:
                 if progress:
                     progress(res)
                 interrupts.check()
+    for res in results:  # what each worker rendered, from the hash it computed first
+        if res.status == "built" and res.digest is not None:
+            record[f"{res.entry.slug}/{res.entry.period.slug}"] = {"input": res.digest,
+                                                                   "outputs": res.hashes}
     if not check and any(r.status == "built" for r in results):
-        save_record(out, record)
+        save_record(out, record, warn)
     return results

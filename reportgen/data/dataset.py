@@ -31,6 +31,34 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+def refuse_outside_links(data: Path, slug: str) -> None:
+    """The one path policy of every command that reads or writes a province's files
+    (validate, build, list, preview, new, export, import): a province folder, or anything in
+    it (period files, province.yaml, layout, templates), that is a symbolic link leading
+    outside the data folder is refused (exit 2), before anything is read or written:
+    reportgen reads and writes data only in the data folder. A broken link is left to the
+    loader (RG100)."""
+    import os
+
+    root = data.resolve()
+    pdir = data / slug
+    links = [pdir] if pdir.is_symlink() else []
+    for folder, dirs, files in os.walk(pdir):  # links to folders inside are not entered
+        links.extend(Path(folder) / n for n in sorted(dirs + files)
+                     if (Path(folder) / n).is_symlink())
+    for link in links:
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue  # broken or a loop: reported when the file is read
+        if not target.is_relative_to(root):
+            shown = Path(os.path.abspath(link))  # display_path would show the target
+            shown = shown.relative_to(Path.cwd()) if shown.is_relative_to(Path.cwd()) else link
+            raise UsageError(f"{shown} là liên kết tới {target}, ngoài thư mục số "
+                             f"liệu {display_path(data)}/: reportgen chỉ đọc số liệu trong thư mục "
+                             "này; chép tệp (thư mục) vào thay cho liên kết")
+
+
 def check_period(text: str) -> Period:
     try:
         period = Period.parse(str(text))

@@ -44,7 +44,7 @@ from ..errors import TemplateError
 class Limits:
     """What one render may use. Tests lower `seconds`; nothing else should need to."""
 
-    seconds: float = 30.0          # wall time of one render (a report renders in < 1 s)
+    seconds: float = 30.0          # CPU time of one render (a report renders in < 1 s)
     memory: int = 1 << 30          # bytes of address space the render may add
     output: int = 50 << 20         # characters of HTML one render may produce
     size: int = 5_000_000          # characters (or items) one expression may build
@@ -274,7 +274,7 @@ def translate_limits(fn: Callable[[], str]) -> str:
         raise limit_error("hết bộ nhớ cho phép (chuỗi hay danh sách quá lớn)", file, line) from None
     except _OutOfTime as exc:
         file, line = template_frame(exc.__traceback__)
-        raise limit_error(f"dựng quá {LIMITS.seconds:g} giây (vòng lặp quá dài hoặc không dừng)",
+        raise limit_error(f"dựng quá {LIMITS.seconds:g} giây CPU (vòng lặp quá dài hoặc không dừng)",
                           file, line) from None
 
 
@@ -298,10 +298,11 @@ def _child(fn: Callable[[], str], limits: Limits, wfd: int) -> None:
 
     status = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGALRM, out_of_time)
-        # fires again every second in case the first one landed where it was swallowed
-        signal.setitimer(signal.ITIMER_REAL, limits.seconds, 1.0)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it ends us
+        signal.signal(signal.SIGVTALRM, out_of_time)
+        # CPU time, not wall time: a busy machine does not fail a normal render. Fires again
+        # every second in case the first one landed where it was swallowed.
+        signal.setitimer(signal.ITIMER_VIRTUAL, limits.seconds, 1.0)
         base = _vm_size()
         if base:
             try:
@@ -313,7 +314,7 @@ def _child(fn: Callable[[], str], limits: Limits, wfd: int) -> None:
         except TemplateError as exc:  # already turned into a message with file and line
             payload = ("template", exc.message, exc.file, exc.line, exc.column, exc.code)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         try:
             data = pickle.dumps(payload)
         except Exception:
@@ -349,7 +350,8 @@ def run_limited(fn: Callable[[], str], limits: Optional[Limits] = None,
         _child(fn, limits, wfd)
     os.close(wfd)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + limits.seconds + 10  # the child's own timer fires first
+    # the child's CPU timer fires first; this wall-time backstop is for a child that waits
+    deadline = time.monotonic() + 4 * limits.seconds + 30
     killed = False
     try:
         while True:
@@ -375,7 +377,7 @@ def run_limited(fn: Callable[[], str], limits: Optional[Limits] = None,
         os.close(rfd)
     _, status = os.waitpid(pid, 0)
     if killed:
-        raise limit_error(f"dựng quá {limits.seconds:g} giây", what, 0)
+        raise limit_error(f"dựng quá {4 * limits.seconds + 30:g} giây mà chưa xong", what, 0)
     try:
         payload = pickle.loads(b"".join(chunks))
     except Exception:

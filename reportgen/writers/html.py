@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from .stylesheet import inline_css
+
 from ..document.types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
                         Meta, PageBreak, Paragraph, Strong, Table, Text, inline_text)
 
@@ -172,7 +174,7 @@ def render_text(doc: Document, css: str = "") -> str:
         head.append(f'<meta name="dcterms.modified" content="{iso}">')
     head.append('<meta name="generator" content="reportgen">')
     if css:
-        head.append(f"<style>\n{css}\n</style>")
+        head.append(f"<style>\n{inline_css(css)}\n</style>")
     return (f'<!DOCTYPE html>\n<html lang="{escape(m.language)}">\n<head>\n' + "\n".join(head) +
             "\n</head>\n<body>\n" + _frame(m) + body_html(doc) + "\n" + _closing(m) +
             (f'<div class="appendix">\n{blocks_html(doc.appendix)}\n</div>\n' if doc.appendix else "")
