@@ -162,3 +162,42 @@ class DataTree:
 def tree(tmp_path: Path) -> DataTree:
     """An empty data tree with a layout; `tree.write()` adds the valid province and period."""
     return DataTree(tmp_path)
+
+
+# --- nothing in a test run writes into the repository: every file of the project (not the
+# virtualenv, caches or the user's output/) is hashed before the session and after it.
+_REPO = Path(__file__).resolve().parent.parent
+_SKIP = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "output", "build",
+         "reportgen.egg-info"}
+
+
+def _repo_state() -> dict[str, str]:
+    import hashlib
+    import os
+
+    state: dict[str, str] = {}
+    for folder, dirs, files in os.walk(_REPO):
+        dirs[:] = [d for d in dirs if d not in _SKIP and not d.endswith(".egg-info")]
+        for name in files:
+            path = Path(folder) / name
+            try:
+                state[str(path.relative_to(_REPO))] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                state[str(path.relative_to(_REPO))] = "unreadable"
+    return state
+
+
+def pytest_sessionstart(session):
+    session.config._repo_before = _repo_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_repo_before", None)
+    if before is None:
+        return
+    after = _repo_state()
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if changed:
+        import sys
+        print(f"\nthe test run changed files of the repository: {changed[:20]}", file=sys.stderr)
+        session.exitstatus = 1

@@ -7,7 +7,7 @@ page, so one policy holds for both (and the DOCX, built from the same build):
   allowed folders (`templates/`), the rule of the PDF's URL fetcher (`pdf.py`); a web
   address, `data:`, a relative name or a file elsewhere is refused (RG401);
 * nothing can end the `<style>` element or start markup: `</style>`, `<script>`, `<!--` …
-  anywhere, comments included, is refused (RG402).
+  anywhere, comments included, is refused (RG405).
 
 Each refusal names the stylesheet's file and line. `inline_css` is the HTML writer's last
 guard for a stylesheet that did not come through here: it escapes `</` so the text cannot
@@ -68,7 +68,7 @@ def _urls(tokens) -> Iterable[tuple[str, int]]:
 
 
 def check_stylesheet(css: str, source: Optional[Path | str], assets: Iterable[Path]) -> None:
-    """Raise WriteError (RG401 a fetch, RG402 markup) naming `source` and the line."""
+    """Raise WriteError (RG401 a fetch, RG405 markup) naming `source` and the line."""
     import tinycss2
 
     roots = list(assets)
@@ -79,7 +79,7 @@ def check_stylesheet(css: str, source: Optional[Path | str], assets: Iterable[Pa
         raise WriteError(f"bảng kiểu có '{shown}': chữ '<' cùng tên thẻ (như </style>, <script>, "
                          "<!--) không được có trong CSS, kể cả trong chú thích, vì trang HTML "
                          "chép nguyên bảng kiểu vào thẻ <style>: xoá đoạn này", source, line,
-                         code="RG402")
+                         code="RG405")
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     for url, line in _urls(rules):
         if not allowed_url(url, roots):
