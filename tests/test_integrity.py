@@ -229,8 +229,8 @@ def test_a_data_edit_during_the_build_is_never_recorded_as_built(tmp_path, monke
     real = pipeline.make_document
     path = project.data / "bac-kan" / "2022.yaml"
 
-    def render_then_edit(proj, e):
-        doc = real(proj, e)
+    def render_then_edit(proj, e, checked=None):
+        doc = real(proj, e, checked)
         path.write_text(path.read_text(encoding="utf-8") + "\n# sửa trong lúc dựng\n",
                         encoding="utf-8")
         return doc
@@ -307,10 +307,10 @@ def test_build_all_builds_every_report_it_can(tmp_path, monkeypatch):
                                           "{% endfor %}{% endfor %}", encoding="utf-8")
     real = pipeline.make_document
 
-    def buggy(proj, entry):
+    def buggy(proj, entry, checked=None):
         if entry.slug == "thai-nguyen":
             raise KeyError("lỗi giả")
-        return real(proj, entry)
+        return real(proj, entry, checked)
 
     monkeypatch.setattr(pipeline, "make_document", buggy)
     result = build(project, "--all", "-j", "1")

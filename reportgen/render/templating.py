@@ -403,6 +403,7 @@ def render_html(report: Report, layout: Layout, templates: Dirs,
     names = [REPORT_TEMPLATE] + [s.template_name for p in layout.parts for s in p.sections
                                  if s.key in report.sections]
     check_templates(env, names)
+    from . import appendix, charts  # noqa: F401  (imported before the fork: the child inherits)
     # in a child process with a time, memory and output limit (reportgen/sandbox.py)
     return run_limited(lambda: _render(env, report, layout, templates, province_dir),
                        what=REPORT_TEMPLATE)
