@@ -212,11 +212,11 @@ def test_record_holds_input_and_output_hashes_and_skips_only_when_both_match(tmp
     assert len(entry["input"]) == 64
 
     result = build(project, "--all")
-    assert "bac-kan 2022: skipped" in result.output
+    assert "bac-kan 2022: bỏ qua (không đổi)" in result.output
     # the file on disk was replaced by something else: rebuilt, not skipped
     html.write_text("<p>cũ</p>", encoding="utf-8")
     result = build(project, "--all")
-    assert "bac-kan 2022: built" in result.output, result.output
+    assert "bac-kan 2022: đã dựng" in result.output, result.output
     assert "Bắc Kạn" in html.read_text(encoding="utf-8")
 
 
@@ -270,7 +270,7 @@ def test_a_record_of_the_wrong_shape_is_treated_as_empty(tmp_path, content):
     result = build(project, "--all")
     no_crash(result)
     assert result.exit_code == 0, result.output
-    assert "bac-kan 2022: built" in result.output
+    assert "bac-kan 2022: đã dựng" in result.output
     if content in ("[]", '"x"', "null", "42", "không phải json", "folder"):
         assert "cảnh báo RG404" in result.output, result.output
     if content != "folder":
@@ -314,7 +314,7 @@ def test_build_all_builds_every_report_it_can(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pipeline, "make_document", buggy)
     result = build(project, "--all", "-j", "1")
-    assert "bac-kan 2022: built" in result.output
+    assert "bac-kan 2022: đã dựng" in result.output
     assert "ben-tre" in result.output and "{nope}" in result.output
     assert "RG507" in result.output and "cong_nghiep.html:1" in result.output
     assert "KeyError" in result.output and "reportgen-crash-" in result.output
