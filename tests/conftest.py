@@ -101,10 +101,7 @@ class DataTree:
         self.root = root
         self.data = root / "data"
         self.templates = root / "templates"
-        # the project's templates (validate checks them too) with the small layout above
-        import shutil
-        shutil.copytree(Path(__file__).resolve().parent.parent / "templates", self.templates,
-                        dirs_exist_ok=True)
+        self.templates.mkdir(parents=True, exist_ok=True)
         (self.templates / "layout.yaml").write_text(VALID_LAYOUT, encoding="utf-8")
 
     @property
