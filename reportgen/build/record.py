@@ -78,7 +78,7 @@ def load_record(out: Path, warn: Optional[Warn] = None) -> dict[str, dict]:
 
 
 def save_record(out: Path, record: dict, warn: Optional[Warn] = None) -> None:
-    from .pipeline import atomic_write
+    from ..fileio import atomic_write
 
     path = out / RECORD
     try:
