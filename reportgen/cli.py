@@ -135,7 +135,8 @@ def validate(ctx, province, year, period, all_, strict, fmt):
     if not summary.findings:
         click.echo(f"không có phát hiện nào ({n} báo cáo)")
     else:
-        click.echo(f"{summary.errors} lỗi, {summary.warnings} cảnh báo ({n} báo cáo)", err=True)
+        notes = f", {summary.notes} ghi chú" if summary.notes else ""
+        click.echo(f"{summary.errors} lỗi, {summary.warnings} cảnh báo{notes} ({n} báo cáo)", err=True)
     sys.exit(1 if summary.errors else 0)
 
 
@@ -176,9 +177,11 @@ def list_(ctx):
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="SỐ",
               help="Số tiến trình song song (mặc định: số lõi CPU).")
 @_location_options()
+@click.option("--strict", is_flag=True,
+              help="Bản phát hành: coi cảnh báo là lỗi, không dựng bản DỰ THẢO (chưa có người ký).")
 @click.pass_context
 @run_safely
-def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
+def build(ctx, province, year, period, all_, formats, out, force, check, jobs, strict):
     """Dựng báo cáo PDF, DOCX, HTML vào output/."""
     import os
     from .build.pipeline import build as run, parse_formats
@@ -187,7 +190,8 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs):
 
     if not province and not all_:
         raise UsageError("chọn --province TỈNH [--year NĂM] hoặc --all")
-    project = _project(ctx)
+    import dataclasses
+    project = dataclasses.replace(_project(ctx), strict=strict)
     out = out if out is not None else project.output
     fmts = parse_formats(formats)
     # with --all a province linked outside data/ fails alone (build_one checks each one)

@@ -8,7 +8,7 @@ from typing import Optional
 from .data.dataset import (Entry, LoadResult, check_period, check_slug, find_entries, load_inputs,
                            refuse_outside_links)
 from .data.validate import check
-from .errors import ERROR, DataError, Finding, UsageError, display_path
+from .errors import ERROR, NOTE, WARNING, DataError, Finding, UsageError, display_path
 from .project import Project, no_data_folder
 
 
@@ -76,7 +76,12 @@ class Summary:
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if not f.is_error)
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    @property
+    def notes(self) -> int:
+        """Warnings the data confirms (`confirmed:`): shown, never errors."""
+        return sum(1 for f in self.findings if f.severity == NOTE)
 
     @property
     def findings(self) -> list[Finding]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 ERROR = "lỗi"
 WARNING = "cảnh báo"
+#: a warning the data confirms (`confirmed: [code]`): shown, never an error under --strict
+NOTE = "ghi chú"
 
 
 @dataclass(frozen=True, order=True)

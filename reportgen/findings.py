@@ -3,8 +3,8 @@
 - text: one ``file:line:col: lỗi CODE message`` per finding (editors and terminals
   understand it);
 - json: one object ``{"findings": [...], "reports": n, "errors": e, "warnings": w}``; each
-  finding has file, line, column (0 when unknown), code, severity (``error`` or
-  ``warning``) and message;
+  finding has file, line, column (0 when unknown), code, severity (``error``, ``warning``,
+  or ``notice`` for a warning the data confirms, `confirmed:`) and message;
 - github: workflow commands (``::error file=…,line=…,col=…,title=CODE::message``) that
   GitHub shows on the lines of a pull request, escaped as GitHub's documentation of
   workflow commands asks (``%``, CR and LF in the message; also ``:`` and ``,`` in values).
@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from .errors import Finding
+from .errors import NOTE, Finding
 
 FORMATS = ("text", "json", "github")
 
 
 def severity_name(f: Finding) -> str:
-    return "error" if f.is_error else "warning"
+    """error | warning | notice (GitHub's three levels; a note is a confirmed warning)."""
+    return "error" if f.is_error else "notice" if f.severity == NOTE else "warning"
 
 
 def as_dict(f: Finding) -> dict:
@@ -31,8 +32,10 @@ def as_dict(f: Finding) -> dict:
 def to_json(findings: Iterable[Finding], reports: int) -> str:
     items = [as_dict(f) for f in findings]
     errors = sum(1 for i in items if i["severity"] == "error")
+    notices = sum(1 for i in items if i["severity"] == "notice")
     return json.dumps({"findings": items, "reports": reports, "errors": errors,
-                       "warnings": len(items) - errors}, ensure_ascii=False, indent=1)
+                       "warnings": len(items) - errors - notices, "notices": notices},
+                      ensure_ascii=False, indent=1)
 
 
 def escape_data(text: str) -> str:

@@ -72,6 +72,8 @@ class Project:
     templates: Path = Path("templates")
     output: Path = Path("output")
     theme: Optional[Path] = field(default_factory=theme_dir)
+    # a final build (`build --strict`): a warning, a draft among them (RG701), refuses the report
+    strict: bool = False
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:

@@ -380,13 +380,15 @@ def format_count(n: Number, total: Number | None = None, pad: int = 2) -> str:
             raise ValueError(f"format_count(): {name} không được âm ({v!r})")
         return _round(d, 0)
 
-    num = whole(n, "n")
-    text = _render(num)
-    if GROUP_SYMBOL not in text:
-        text = text.zfill(int(pad))
+    def padded(d: Decimal) -> str:
+        text = _render(d)
+        return text if GROUP_SYMBOL in text else text.zfill(int(pad))
+
+    text = padded(whole(n, "n"))
     if total is None:
         return text
-    return f"{text}/{_render(whole(total, 'total'))}"
+    # one rule for every count under 10 of a report, the total included ('09/09', not '09/9')
+    return f"{text}/{padded(whole(total, 'total'))}"
 
 
 def _base_suffix(base: str, with_so_voi: bool = True) -> str:

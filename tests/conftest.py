@@ -14,6 +14,7 @@ parent_agency: UBND TỈNH MẪU
 place: Tỉnh Mẫu
 signer:
   authority: [GIÁM ĐỐC]
+  name: Người Ký Thử
 recipients:
   - Lưu VT
 """

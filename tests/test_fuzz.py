@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from reportgen.errors import TemplateError
+from reportgen.errors import NOTE, WARNING, TemplateError
 
 ROOT = Path(__file__).resolve().parent.parent
 FINDING_CODE = re.compile(r"RG\d{3}")
@@ -399,7 +399,9 @@ def test_seeded_files_are_clean(fuzz_tree):
     would start from broken files; that they render is tested with the reports)."""
     from reportgen.commands import validate
     for name in NAMES:
-        assert validate(fuzz_tree.project(name), all_=True).findings == [], name
+        # drafts (RG701) and warnings the data confirms (notes) are not defects
+        found = validate(fuzz_tree.project(name), all_=True).findings
+        assert [f for f in found if f.severity != NOTE and f.code != "RG701"] == [], name
 
 
 @settings(max_examples=TEXT_EXAMPLES, **FUZZ_SETTINGS)
@@ -470,7 +472,8 @@ def test_huge_plan_completion_warns_and_still_renders(fuzz_tree):
         from reportgen.commands import select_entries, validate
         project = fuzz_tree.project(name)
         summary = validate(project, all_=True)
-        assert summary.errors == 0 and {f.code for f in summary.findings} == {"RG301"}
+        assert summary.errors == 0 and {f.code for f in summary.findings
+                                        if f.severity == WARNING} == {"RG301"}
         for entry in select_entries(project, all_=True):
             make_document(project, entry)
     finally:

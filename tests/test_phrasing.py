@@ -154,7 +154,8 @@ def test_fixture_data_validates(monkeypatch):
     from reportgen.project import Project
     summary = validate(Project(data=PHRASING / "data", templates=PHRASING.parents[2] / "templates"),
                        all_=True)
-    assert [str(f) for f in summary.findings] == []
+    # the public reports these come from name no signer here: drafts (RG701), nothing else
+    assert [str(f) for f in summary.findings if f.code != "RG701"] == []
     assert {f"{r.slug}-{r.period.slug}" for r in summary.results} == {m.slug for m in FIXTURE_MANIFESTS}
 
 
@@ -255,6 +256,7 @@ sections:
     indicators:
       iip:
         label: Chỉ số sản xuất công nghiệp
+        unit: '%'
         growth: 11
         growth_qualifier: trên
         plan_growth: 9
@@ -275,6 +277,13 @@ sections:
     table = {r.id: r for r in rows(report, load_layout(project.templates))}
     assert table["iip"].plan == "tăng 9%"
     assert table["iip"].index == "trên 111"
+    # not a main indicator: out of the table unless the layout lists it (issue 14)
+    assert "cua_hang" not in table
+    layout = (ROOT / "templates" / "layout.yaml").read_text(encoding="utf-8").replace(
+        "        title: Công tác quản lý nhà nước\n        appendix: false\n",
+        "        title: Công tác quản lý nhà nước\n        appendix: [cua_hang]\n")
+    (prov / "layout.yaml").write_text(layout, encoding="utf-8")
+    table = {r.id: r for r in rows(report, load_layout(project.templates, prov))}
     assert table["cua_hang"].value == "43"
 
 
@@ -282,7 +291,7 @@ sections:
 # Every field of an indicator or a count changes what the report prints (body or appendix),
 # except the editor's `note` and the checks-only fields listed here.
 
-NOT_PRINTED = {"note", "parts_incomplete", "label"}
+NOT_PRINTED = {"note", "parts_incomplete", "label", "confirmed"}  # confirmed: a validation note
 
 BASE_FIG = {"label": "Chỉ tiêu thử", "unit": "tỷ đồng", "value": "1.100"}
 #: for each field, the smallest addition that states it (on top of BASE_FIG)
@@ -298,6 +307,7 @@ FIELD_VALUES = {
     "plan_excess": {"plan_excess": "10"}, "out_of": {"out_of": "2.000"},
     "parts": {"parts": ["phan"]}, "compare": {"growth": "-5", "compare": "bang"},
     "plan_style": {"plan_completion": "110", "plan_style": "vuot"},
+    "period": {"period": "2022"},  # a figure about last year: the appendix's previous column
 }
 #: the baseline a field's effect is compared with (the same figure without that one field)
 FIELD_BASE = {"growth_qualifier": {"growth": "10"}, "base": {"growth": "10"},

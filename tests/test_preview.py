@@ -124,9 +124,9 @@ def test_version_changes_and_page_follows_files(server, tree):
     v3 = wait_for(lambda: (v := get(server.url + "version")) != v2 and v, what="css change")
     data = tree.data / "bac-kan" / "2022.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace(
-        "Phát triển năng lượng tái tạo", "Phát triển mạnh năng lượng tái tạo"), encoding="utf-8")
+        "Triển khai các dự án năng lượng tái tạo", "Triển khai mạnh các dự án năng lượng tái tạo"), encoding="utf-8")
     wait_for(lambda: get(server.url + "version") != v3, what="data change")
-    assert "Phát triển mạnh năng lượng tái tạo" in get(server.url)
+    assert "Triển khai mạnh các dự án năng lượng tái tạo" in get(server.url)
 
 
 def test_errors_are_shown_on_the_page(server, tree):

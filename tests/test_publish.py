@@ -149,7 +149,8 @@ def test_structure_tree_in_reading_order(project):
     assert kinds.index("Div") < kinds.index("H1")
     assert kinds.index("Form") < kinds.index("Table")  # the signature closes the body
     # the only tables left are data tables with header cells
-    assert kinds[1] == "Div" and kinds.count("Table") >= 1 and kinds.count("TH") >= 9
+    # a header cell per shown column (an appendix leaves out the columns empty in every row)
+    assert kinds[1] == "Div" and kinds.count("Table") >= 1 and kinds.count("TH") >= 7
     alt = dict((k, a) for k, a in tree if k == "Figure")["Figure"]
     assert alt.startswith("Biểu đồ") and "kế hoạch" in alt and re.search(r"\d+,\d+%", alt)
 

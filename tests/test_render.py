@@ -221,7 +221,7 @@ def test_data_text_is_escaped_not_executed(tree):
     project, entry = tree
     path = project.data / "bac-kan" / "2022.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "- Phát triển năng lượng tái tạo", "- <img src='file:///etc/passwd'> {{ 7*7 }} Phát triển")
+        "- Triển khai các dự án năng lượng tái tạo", "- <img src='file:///etc/passwd'> {{ 7*7 }} Triển khai")
     path.write_text(text, encoding="utf-8")
     doc = make_document(project, entry)
     outputs = render_formats(project, doc, ("html", "pdf"))

@@ -111,7 +111,7 @@ def test_edits_change_only_those_values(bac_kan):
                                       "        value: '1.586,397'"])
     comments = [l for l in before.splitlines() if l.lstrip().startswith("#")]
     assert comments and all(c in after.splitlines() for c in comments)  # comments kept
-    assert "- Xúc tiến đầu tư, thu hút doanh nghiệp FDI" in after  # narrative items kept
+    assert "- Tăng cường xúc tiến đầu tư, thu hút doanh nghiệp" in after  # narrative items kept
 
 
 def test_new_indicator_row_is_added(bac_kan):

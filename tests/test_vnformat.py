@@ -322,7 +322,8 @@ FORMAT_COUNT = [
     ((10,), {}, "10"),
     ((8, 13), {"pad": 0}, "8/13"),
     ((8,), {"pad": 0}, "8"),
-    ((4, 5), {}, "04/5"),  # padding applies to the numerator only
+    ((4, 5), {}, "04/05"),  # one padding rule for every count under 10, the total included
+    ((9, 9), {"pad": 0}, "9/9"),
     ((7,), {"pad": 3}, "007"),
     ((13126,), {}, "13.126"),
     ((1000,), {"pad": 5}, "1.000"),

@@ -108,6 +108,7 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     h.update(f"reportgen {__version__} {','.join(sorted(formats))}\n".encode())
     h.update(f"{renderer_versions()}\n".encode())
     h.update(f"{font_fingerprint()}\nSOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    h.update(f"strict={project.strict}\n".encode())
     for f in input_files(project, entry):
         h.update(str(f).encode() + b"\0")
         h.update(f.read_bytes() if f.exists() else b"<absent>")
@@ -122,15 +123,18 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     complete with its charts. Nothing after the first step reads the data folder.
     `checked`: the loaded and validated result when the caller already has it (the preview
     shows its warnings)."""
+    from .. import typography
     from ..document.reader import read
     from ..render.charts import drawer
     from ..render.templating import render_html
 
     result = checked if checked is not None else check(
-        load_inputs(project.data, project.template_dirs, entry.slug, entry.period))
+        load_inputs(project.data, project.template_dirs, entry.slug, entry.period), project.strict)
     if not result.ok:
         raise DataError(result.findings or [])
     html = render_html(result.report, result.layout, project.template_dirs, project.data / entry.slug)
+    # one document, one typography: tone marks in the province's style, year ranges unbroken
+    html = typography.normalise(html, result.report.province.style.tone_marks)
     doc = read(html, "templates/report.html", charts=drawer(result.report))
     meta = dataclasses.replace(doc.meta, attachments=data_attachments(project, entry, result.files))
     epoch = source_date()

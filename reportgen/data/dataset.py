@@ -116,6 +116,7 @@ class LoadResult:
     loaded: Optional[Loaded] = None  # the period file with its line marks (for findings)
     layout: Optional[Layout] = None  # the layout in force, when it loads
     layout_findings: int = 0  # the first findings are the layout's (shown first, unsorted)
+    province_loaded: Optional[Loaded] = None  # province.yaml with its line marks
 
     @property
     def ok(self) -> bool:
@@ -123,18 +124,25 @@ class LoadResult:
 
 
 def load_province(root: Path, slug: str) -> tuple[Optional[Province], list[Finding], Path]:
+    province, findings, path, _ = load_province_marked(root, slug)
+    return province, findings, path
+
+
+def load_province_marked(root: Path, slug: str
+                         ) -> tuple[Optional[Province], list[Finding], Path, Optional[Loaded]]:
+    """`load_province` keeping the parsed file (line marks) for later findings."""
     path = root / check_slug(slug) / PROVINCE_FILE
     if not path.exists() and not path.is_symlink():
         return None, [Finding(display_path(path), 0, 0, "RG130", ERROR,
                               f"không có {PROVINCE_FILE} cho tỉnh '{slug}': tạo tệp này với các "
                               "khoá name, parent_agency, place, signer, recipients (xem "
-                              "data/bac-kan/province.yaml)")], path
+                              "data/bac-kan/province.yaml)")], path, None
     loaded = load_yaml(path)
     province = parse_model(loaded, Province)
     if province is not None:  # signature and seal images (reportgen sign): PNG, transparent
         from .assets import check_assets
         loaded.findings.extend(check_assets(province, loaded, path.parent))
-    return province, loaded.findings, path
+    return province, loaded.findings, path, loaded
 
 
 def load_period(path: Path) -> tuple[Optional[PeriodData], Loaded]:
@@ -162,7 +170,7 @@ def load_report(root: Path, slug: str, period: Period | str,
     if not path.exists() and not path.is_symlink():  # a broken link is reported as RG100
         known = ", ".join(e.period.slug for e in find_entries(root) if e.slug == slug) or "không có"
         raise UsageError(f"không có số liệu {display_path(path)} (các kỳ của '{slug}': {known})")
-    province, pfindings, ppath = load_province(root, slug)
+    province, pfindings, ppath, result.province_loaded = load_province_marked(root, slug)
     result.findings.extend(pfindings)
     result.files.append(ppath)
     data, loaded = load_period(path)

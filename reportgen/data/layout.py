@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from pydantic import Field, PrivateAttr
 
@@ -70,6 +70,14 @@ class SectionSpec(Strict):
     products_title: Optional[str] = Field(
         None, description="tiêu đề nhóm sản phẩm của phần này trong biểu phụ lục (mặc định "
         f"'{DEFAULT_PRODUCTS_TITLE}')")
+
+    appendix: Union[bool, list[str]] = Field(
+        True, description="Chỉ tiêu của phần này vào biểu phụ lục: true (tất cả chỉ tiêu chủ "
+                          "yếu), false (không), hoặc danh sách mã chỉ tiêu được đưa vào")
+
+    def in_appendix(self, figure_id: str) -> bool:
+        """Whether an indicator or product of this section is a row of the appendix table."""
+        return self.appendix if isinstance(self.appendix, bool) else figure_id in self.appendix
 
     # whether sections/<key>.html exists (set by load_layout; else the default template)
     _own_template: bool = PrivateAttr(True)

@@ -91,6 +91,23 @@ PlanName = Literal["kế hoạch năm", "kế hoạch đầu năm", "kế hoạc
 FullCountStyle = Literal["dat", "hoan_thanh"]
 
 
+def _period_text(v):
+    if isinstance(v, int) and not isinstance(v, bool):
+        v = str(v)
+    if isinstance(v, str) and not PERIOD_RE.match(v.strip()):
+        raise ValueError(f"kỳ {v!r} không hợp lệ: viết 2021 hoặc 2023-h1")
+    return v.strip() if isinstance(v, str) else v
+
+
+PeriodText = Annotated[str, BeforeValidator(_period_text), WithJsonSchema(
+    {"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999},
+               {"type": "string", "pattern": r"^\d{4}(-(h1|h2))?$"}],
+     "description": "Kỳ: 2021 hoặc '2023-h1'"})]
+#: How tone marks sit on oa, oe, uy: 'hóa' (on the first vowel: hóa, thủy, ủy) or 'hoá'
+#: (on the main vowel: hoá, thuỷ, uỷ). `reportgen.typography` writes the report in one style.
+ToneMarks = Literal["hóa", "hoá"]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -139,6 +156,13 @@ class Indicator(Strict):
                                                       "(trong đó …), cộng lại không vượt tổng")
     compare: Optional[ChangeStyle] = Field(None, description="Cách viết so với cùng kỳ khi giảm")
     plan_style: PlanStyle = "dat"
+    period: Optional[PeriodText] = Field(
+        None, description="Kỳ mà số liệu này nói về khi khác kỳ báo cáo, ví dụ 2021 cho 'Điểm "
+                          "chỉ số cải cách hành chính năm 2021' trong báo cáo năm 2022")
+    confirmed: list[str] = Field(
+        default_factory=list,
+        description="Mã cảnh báo đã đối chiếu với nguồn và giữ nguyên, ví dụ [RG707]: cảnh "
+                    "báo đó còn hiện thành ghi chú và không làm --strict thất bại")
     note: Optional[str] = Field(None, description="Ghi chú cho người nhập liệu (không in ra báo cáo)")
 
 
@@ -196,6 +220,8 @@ class Style(Strict):
     compare: ChangeStyle = "giam"
     pad: int = Field(2, ge=0, le=6)
     same_threshold: Num = Field(Decimal("0"), description="|tăng| ≤ ngưỡng → 'tương đương cùng kỳ'")
+    tone_marks: ToneMarks = Field("hóa", description="Cách đặt dấu thanh trong cả báo cáo: 'hóa' "
+                                  "(hóa, thủy, ủy) hoặc 'hoá' (hoá, thuỷ, uỷ)")
     base: BaseStyle = Field("cung_ky_nam", description="Gốc so sánh: 'so với cùng kỳ năm 2020' …")
     plan_name: PlanName = "kế hoạch năm"
     full_count: FullCountStyle = Field("dat", description="Số đếm bằng tổng: 'dat' → '45/45 nhiệm "

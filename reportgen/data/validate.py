@@ -37,6 +37,9 @@ def check(result: "LoadResult", strict: bool = False) -> "LoadResult":
     if result.report is not None:
         keys = result.layout.section_keys if result.layout is not None else None
         rest = rest + check_report(result.report, result.loaded, keys)
+        from .doccheck import check_document  # whole-document checks (RG701-RG708)
+        rest = rest + check_document(result.report, result.loaded, result.province_loaded,
+                                     result.layout)
     findings = head + sorted(rest)
     if strict:
         findings = [Finding(f.file, f.line, f.column, f.code, ERROR, f.message)

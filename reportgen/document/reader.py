@@ -52,7 +52,8 @@ ALLOWED: dict[str, set[str]] = {
 CLASSES = {"p": {"center", "right", "left", "noindent"}, "th": {"left", "center", "right"},
            "td": {"left", "center", "right"}, "div": {"page-break"}}
 META_FIELDS = {"parent_agency", "agency", "number", "nation", "motto", "place_date", "doc_type",
-               "subject", "recipients_title", "recipients", "authority", "signer"}
+               "subject", "recipients_title", "recipients", "authority", "signer", "closing",
+               "mark"}
 VOID = {"br", "meta"}
 INLINE = {"strong", "em", "br"}
 
@@ -154,7 +155,7 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[ \t\n\r\f\v]+")  # HTML white space: a no-break space (U+00A0) stays
 
 
 def _inlines(el: _El, source: str) -> tuple[Inline, ...]:
@@ -409,6 +410,7 @@ def read(html: str, source: str = "report.html", charts: Optional[DrawChart] = N
         doc_type=one("doc_type"), subject=tuple(meta.get("subject", [])),
         recipients_title=one("recipients_title") or "Nơi nhận:",
         recipients=tuple(meta.get("recipients", [])), authority=tuple(meta.get("authority", [])),
-        signer=one("signer"), title=meta.get("@title", ""), author=meta.get("@author", ""),
+        signer=one("signer"), closing=one("closing"), mark=one("mark"),
+        title=meta.get("@title", ""), author=meta.get("@author", ""),
         language="vi", date=date)
     return Document(m, tuple(blocks), tuple(meta.get("#appendix", [])))

@@ -153,6 +153,10 @@ class Meta:
     recipients: tuple[str, ...] = ()
     authority: tuple[str, ...] = ()  # ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
     signer: str = ""
+    # the closing sentence ("Trên đây là báo cáo …./."): drawn with the recipients and the
+    # signature, kept on one page with them
+    closing: str = ""
+    mark: str = ""  # "DỰ THẢO" at the top of page 1 of a draft (no signer's name)
     title: str = ""  # document title for file metadata
     author: str = ""  # file metadata author (the agency)
     language: str = "vi"
@@ -205,9 +209,9 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
 
 def frame_texts(meta: Meta) -> tuple[list[str], list[str]]:
     """Paragraph texts of the header frame and of the closing, in reading order."""
-    head = [meta.parent_agency, meta.agency, meta.number, meta.nation, meta.motto,
+    head = [meta.mark, meta.parent_agency, meta.agency, meta.number, meta.nation, meta.motto,
             meta.place_date, meta.doc_type, *meta.subject]
-    closing = [meta.recipients_title, *meta.recipients, *meta.authority]
+    closing = [meta.closing, meta.recipients_title, *meta.recipients, *meta.authority]
     if meta.signer:
         closing.append(meta.signer)
     return [t for t in head if t], [t for t in closing if t]

@@ -33,6 +33,7 @@ REPORT_TEMPLATE = "report.html"
 
 
 
+from ..typography import unbreakable  # 'Sở Công Thương Thái Nguyên' on one line
 @pass_context
 def fill_title(ctx, text: str) -> str:
     """Fill {period_upper}, {next_upper}, {period}, {next}, {year} in a layout title (only
@@ -43,7 +44,7 @@ def fill_title(ctx, text: str) -> str:
 
 
 HELPERS = {"upper_first": upper_first, "lower_first": lower_first,
-           "title_vn": title_vn, "fill_title": fill_title}
+           "title_vn": title_vn, "fill_title": fill_title, "nobreak": unbreakable}
 
 
 def make_environment(templates: Dirs, province_dir: Optional[Path] = None) -> jinja2.Environment:
@@ -197,6 +198,11 @@ def _appendix_function(report: Report, layout: Layout):
     def appendix_rows(task_units=("nhiệm vụ",)):
         """The rows of the table "Biểu chỉ tiêu chủ yếu" (render/appendix.py)."""
         return appendix.rows(report, layout, tuple(task_units))
+
+    def appendix_table(task_units=("nhiệm vụ",)):
+        """The table "Biểu chỉ tiêu chủ yếu": rows, shown columns, widths (render/appendix.py)."""
+        return appendix.table(report, layout, tuple(task_units))
+    appendix_rows.table = appendix_table
     return appendix_rows
 
 
@@ -204,21 +210,27 @@ def context(report: Report, layout: Layout) -> dict[str, Any]:
     """What templates see (documented in docs/templates.md)."""
     labels = period_labels(report)
     has_chart, chart = _chart_functions(report)
+    from ..data.doccheck import has_next_part, is_draft, signer_of
+
     document = report.data.document
+    # the subject promises only the parts the report holds (RG702 when a stated one does not)
     subject = document.subject or (
-        f"Kết quả thực hiện nhiệm vụ {labels['period_label']}\n"
-        f"và phương hướng, nhiệm vụ {labels['next_label']}")
+        f"Kết quả thực hiện nhiệm vụ {labels['period_label']}"
+        + (f"\nvà phương hướng, nhiệm vụ {labels['next_label']}" if has_next_part(report) else ""))
     return {
         "report": report,
         "province": report.province,
         "period": report.period,
         "document": document,
-        "signer": document.signer or report.province.signer,
+        "signer": signer_of(report),
+        "draft": is_draft(report),
+        "subject_text": " ".join(subject.split()),
         "sections": report.sections,
         "layout": layout,
         "subject_lines": subject.split("\n"),
         "doc_title": "Báo cáo " + subject.replace("\n", " "),
-        "appendix_rows": _appendix_function(report, layout),
+        "appendix_rows": (rows_fn := _appendix_function(report, layout)),
+        "appendix_table": rows_fn.table,
         "fill": _fill_function(report),
         "has_chart": has_chart,
         "chart": chart,

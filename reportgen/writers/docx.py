@@ -33,6 +33,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 from docx.table import _Cell
 
+from .. import frame
 from ..document.types import (
     Cell,
     Document,
@@ -64,7 +65,7 @@ MARGIN_RIGHT = Mm(15)
 HEADER_DISTANCE = Mm(10)
 FOOTER_DISTANCE = Mm(10)
 TEXT_WIDTH = Emu(PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)  # 165 mm
-FRAME_SPLIT = 0.40  # left column of the header/closing blocks, share of the text width
+FRAME_SPLIT = frame.FRAME_SPLIT  # left column of the header/closing blocks (reportgen.frame)
 CELL_MARGIN_TWIPS = 108  # default left/right cell margin of Word tables (0.19 cm)
 FIRST_LINE_INDENT = Mm(12.7)  # 1.27 cm = 720 twips
 
@@ -131,41 +132,6 @@ def _lang_tag(language: str) -> str:
     if "-" not in lang:
         lang = {"vi": "vi-VN", "en": "en-US"}.get(lang.lower(), lang)
     return lang
-
-
-# ---------------------------------------------------------------- text measuring
-# Advance widths (1/1000 em) of Times New Roman Bold, i.e. of its metric clones Liberation
-# Serif 2 / Tinos; used only to size the short rules of the frame. A static table, so the
-# output never depends on the fonts of the machine that renders.
-_BOLD_WIDTHS = {
-    " ": 250, "!": 333, '"': 555, "#": 500, "$": 500, "%": 1000, "&": 833, "'": 277,
-    "(": 333, ")": 333, "*": 500, "+": 569, ",": 250, "-": 333, ".": 250, "/": 277,
-    ":": 333, ";": 333, "<": 569, "=": 569, ">": 569, "?": 500, "@": 930, "[": 333,
-    "\\": 277, "]": 333, "^": 581, "_": 500, "`": 333, "{": 394, "|": 220, "}": 394,
-    "~": 520, **{d: 500 for d in "0123456789"},
-    "a": 500, "b": 556, "c": 443, "d": 556, "e": 443, "f": 333, "g": 500, "h": 556,
-    "i": 277, "j": 333, "k": 556, "l": 277, "m": 833, "n": 556, "o": 500, "p": 556,
-    "q": 556, "r": 443, "s": 389, "t": 333, "u": 556, "v": 500, "w": 722, "x": 500,
-    "y": 500, "z": 443, "A": 722, "B": 666, "C": 722, "D": 722, "E": 666, "F": 610,
-    "G": 777, "H": 777, "I": 389, "J": 500, "K": 777, "L": 666, "M": 943, "N": 722,
-    "O": 777, "P": 610, "Q": 777, "R": 722, "S": 556, "T": 666, "U": 722, "V": 722,
-    "W": 1000, "X": 722, "Y": 722, "Z": 666,
-    "Đ": 722, "đ": 556, "Ơ": 777, "ơ": 553, "Ư": 795, "ư": 600,
-}
-
-
-def _bold_width(text: str, size_pt: float) -> Emu:
-    """Approximate width of `text` set in Times New Roman Bold at `size_pt`."""
-    units = 0
-    for ch in unicodedata.normalize("NFC", text):
-        if ch not in _BOLD_WIDTHS:
-            parts = unicodedata.normalize("NFD", ch)
-            base = parts[0]
-            if "\u031b" in parts:  # horn: ơ ư and their tones
-                base = unicodedata.normalize("NFC", base + "\u031b")
-            ch = base
-        units += _BOLD_WIDTHS.get(ch, 556)
-    return Emu(int(units * size_pt * 12700 / 1000))
 
 
 # ---------------------------------------------------------------- styles
@@ -322,13 +288,14 @@ def _setup_styles(doc, lang: str) -> None:
     P(doc, "RG Motto", base="RG Header", size=13, bold=True, style_id="RGMotto", lang=lang)
     P(doc, "RG Place Date", base="RG Header", size=14, italic=True,
       style_id="RGPlaceDate", lang=lang)
-    rule = P(doc, "RG Rule", base="RG Header", size=1, after=7, line=None,
+    rule = P(doc, "RG Rule", base="RG Header", size=1, before=2, after=7, line=None,
              style_id="RGRule", lang=lang)
     rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     rule.paragraph_format.line_spacing = Pt(2)
     bdr = _el("w:pBdr")
     bdr.append(_el("w:bottom", val="single", sz="6", space="0", color="000000"))
     _insert_ordered(rule.element.get_or_add_pPr(), bdr, _PPR_SEQ)
+    P(doc, "RG Mark", size=14, bold=True, align=R, after=4, style_id="RGMark", lang=lang)
     P(doc, "RG Title", size=14, bold=True, before=12, keep_next=True,
       style_id="RGTitle", lang=lang)
     P(doc, "RG Subject", size=14, bold=True, keep_next=True, style_id="RGSubject", lang=lang)
@@ -639,24 +606,30 @@ class _Writer:
 
     def _header_block(self) -> None:
         m = self.meta
+        if m.mark:  # a draft says so at the top of page 1
+            self._text_para("RG Mark", m.mark)
         (left, right), (lw, rw) = self._frame_table()
         items: list = []
-        if m.parent_agency:
-            items.append(("RG Header", m.parent_agency))
+        parent = frame.fit_parent_agency(m.parent_agency) if m.parent_agency else None
+        if parent:  # the province's name never splits: 12 pt, or a break after "TỈNH"
+            items.append(("RG Header", "\n".join(parent.lines)))
         if m.agency:
             items.append(("RG Agency", m.agency))
             # the decree: a rule 1/3..1/2 as long as the agency line
-            items.append(("RG Rule", min(lw, Emu(int(_bold_width(m.agency, 13) / 2)))))
+            items.append(("RG Rule", min(lw, Mm(frame.agency_rule_mm(m.agency)))))
         if m.number:
             items.append(("RG Header", m.number))
-        self._fill_cell(left, items or [("RG Header", "")], lw)
+        written = self._fill_cell(left, items or [("RG Header", "")], lw)
+        if parent and parent.size != frame.PARENT_SIZES[0]:
+            for run in written[0].runs:
+                _set_run_props(run._r.get_or_add_rPr(), parent.size, self.lang)
         items = []
         if m.nation:
             items.append(("RG Nation", m.nation))
         if m.motto:
             items.append(("RG Motto", m.motto))
             # the decree: a rule as long as the motto line
-            items.append(("RG Rule", min(rw, _bold_width(m.motto, 13))))
+            items.append(("RG Rule", min(rw, Mm(frame.motto_rule_mm(m.motto)))))
         if m.place_date:
             items.append(("RG Place Date", m.place_date))
         self._fill_cell(right, items or [("RG Header", "")], rw)
@@ -665,13 +638,17 @@ class _Writer:
             self._text_para("RG Title", m.doc_type)
         for line in m.subject:
             self._text_para("RG Subject", line)
-        if m.subject:
-            widest = max(_bold_width(s, 14) for s in m.subject)
-            width = min(max(Emu(int(widest / 2)), Mm(25)), TEXT_WIDTH)
-            self._rule(width, TEXT_WIDTH)
+        if m.subject:  # 1/3..1/2 of the subject line
+            self._rule(Mm(frame.subject_rule_mm(m.subject)), TEXT_WIDTH)
 
     def _closing_block(self) -> None:
+        """The closing sentence, "Nơi nhận" and the signature, kept on one page: the sentence
+        keeps with the table, whose single row never splits."""
         m = self.meta
+        if m.closing:
+            p = self._text_para("Normal", m.closing)
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.keep_together = True
         if not (m.recipients or m.authority or m.signer):
             return
         (left, right), _ = self._frame_table()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from .. import frame
 from .stylesheet import inline_css
 
 from ..document.types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
@@ -34,24 +35,39 @@ def _p(cls: str, text: str) -> str:
     return f'<p class="{cls}">{escape(text, quote=False)}</p>'
 
 
+def _rule(cls: str, width_mm: float) -> str:
+    """A rule sized from the text it underlines (reportgen.frame), centred."""
+    return f'<div class="rule {cls}" style="width:{width_mm:.2f}mm"></div>'
+
+
 def _frame(meta: Meta) -> str:
-    left = [_p("parent-agency", meta.parent_agency), _p("agency", meta.agency),
-            '<div class="rule"></div>', _p("number", meta.number)]
+    parent = frame.fit_parent_agency(meta.parent_agency)
+    left = [f'<p class="parent-agency" style="font-size:{parent.size:g}pt">'
+            + "<br>".join(escape(line, quote=False) for line in parent.lines) + "</p>",
+            _p("agency", meta.agency), _rule("agency-rule", frame.agency_rule_mm(meta.agency)),
+            _p("number", meta.number)]
     right = [_p("nation", meta.nation), _p("motto", meta.motto),
-             '<div class="rule motto-rule"></div>', _p("place-date", meta.place_date)]
-    head = ('<table class="frame"><tr><td class="left">' + "".join(left) +
-            '</td><td class="right">' + "".join(right) + "</td></tr></table>")
+             _rule("motto-rule", frame.motto_rule_mm(meta.motto)), _p("place-date", meta.place_date)]
+    split = frame.FRAME_SPLIT * 100
+    head = (f'<table class="frame"><tr><td class="left" style="width:{split:g}%">' + "".join(left) +
+            f'</td><td class="right" style="width:{100 - split:g}%">' + "".join(right) +
+            "</td></tr></table>")
+    mark = _p("draft-mark", meta.mark) if meta.mark else ""
     title = [_p("doc-type", meta.doc_type)] + [_p("subject", s) for s in meta.subject]
-    return head + "\n" + "".join(title) + '<div class="rule subject-rule"></div>\n'
+    rule = _rule("subject-rule", frame.subject_rule_mm(meta.subject)) if meta.subject else ""
+    return mark + head + "\n" + "".join(title) + rule + "\n"
 
 
 def _closing(meta: Meta) -> str:
+    """The closing sentence, "Nơi nhận" and the signature: one block a page never splits."""
     left = [_p("recipients-title", meta.recipients_title)] + [_p("recipient", r) for r in meta.recipients]
     right = [_p("authority", a) for a in meta.authority] + ['<div class="signature-space"></div>']
     if meta.signer:
         right.append(_p("signer", meta.signer))
-    return ('<table class="closing"><tr><td class="left">' + "".join(left) +
-            '</td><td class="right">' + "".join(right) + "</td></tr></table>\n")
+    sentence = f"<p>{escape(meta.closing, quote=False)}</p>" if meta.closing else ""
+    return ('<div class="closing-block">' + sentence +
+            '<table class="closing"><tr><td class="left">' + "".join(left) +
+            '</td><td class="right">' + "".join(right) + "</td></tr></table></div>\n")
 
 
 def _cell(c: Cell) -> str:
