@@ -19,6 +19,7 @@ STAGES = ["base", "data", "document", "render", "writers", "build", "publish", "
 TOP_LEVEL = {  # modules directly under reportgen/
     "reportgen": "base", "reportgen.errors": "base", "reportgen.vnformat": "base",
     "reportgen.project": "base", "reportgen.fileio": "base",
+    "reportgen.typography": "base", "reportgen.frame": "base",
     "reportgen.cli": "cli", "reportgen.commands": "cli", "reportgen.__main__": "cli",
     "reportgen.cli_vi": "cli", "reportgen.findings": "cli",  # click texts; validate --format
 }
