@@ -13,6 +13,30 @@ ERROR = "lỗi"
 WARNING = "cảnh báo"
 #: a warning the data confirms (`confirmed: [code]`): shown, never an error under --strict
 NOTE = "ghi chú"
+QUOTE_LIMIT = 80  # characters of a value quoted in a message
+MESSAGE_LIMIT = 600  # characters of one finding's message
+
+
+def _cut(text: str, limit: int) -> str:
+    tail = max(limit // 4, 1)
+    return f"{text[:max(limit - tail - 1, 1)]}…{text[-tail:]}"
+
+
+def _size(text: str) -> str:
+    return f" ({len(text):,} ký tự)".replace(",", ".")
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` cut in the middle to about `limit` characters ('đầu…cuối (2.000.000 ký tự)'),
+    so that a 2 MB value quoted in a message gives one readable line, not a 2 MB one."""
+    return text if len(text) <= limit else _cut(text, limit) + _size(text)
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """repr() of a value from the input, shortened like `shorten`."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(_cut(value, limit)) + _size(value)
+    return shorten(repr(value), limit)
 
 
 @dataclass(frozen=True, order=True)
@@ -25,6 +49,11 @@ class Finding:
     code: str
     severity: str = field(compare=False)
     message: str = field(compare=False)
+
+    def __post_init__(self) -> None:
+        # a safety net: any value quoted whole in a message is cut to a readable line
+        if len(self.message) > MESSAGE_LIMIT:
+            object.__setattr__(self, "message", shorten(self.message, MESSAGE_LIMIT))
 
     @property
     def is_error(self) -> bool:

@@ -4,11 +4,14 @@ findings, never with an exception.
 Each example takes one seeded file (data/*/*.yaml and the half-year fixture) and mutates it:
 
 - as text: characters, YAML syntax (`&a`, `*a`, `!!`, `{`, `[`, quotes, `? `, `<<:`, `---`),
-  tabs, control and invisible characters, random Unicode and raw bytes inserted; spans
+  tabs, control and invisible characters, surrogates (raw and escaped), noncharacters, tag
+  characters, Hangul fillers, soft hyphens, random Unicode and raw bytes inserted; spans
   deleted; lines duplicated, swapped, deleted, re-indented; numbers replaced by odd forms
-  (`1.586`, `'1,586.397'`, `1e400`, `.nan`, `0x1F`, 40 digits…); the file cut short;
+  (`1.586`, `'1,586.397'`, `1e400`, `.nan`, `0x1F`, `0o15150`, `6_760`, `017`, 40 digits…);
+  the file cut short;
 - as structure: loaded with the project's loader, random nodes deleted, duplicated, renamed,
-  wrapped or replaced by a value of another type, and dumped back with ruamel.yaml.
+  wrapped or replaced by a value of another type (refused characters included), and dumped
+  back with ruamel.yaml.
 
 For each example: `reportgen.commands.validate` returns (no exception) with well-formed
 findings; `reportgen validate --all` (click's CliRunner) exits 0, 1 or 2, never 70, prints no
@@ -111,7 +114,15 @@ TOKENS = ["&a ", "*a", "&a", "*b ", "!!", "!!str ", "!!int ", "!!binary ", "!!py
           "---\n", "...\n", "@", "`", "~", ",", "\\", "\r", "\r\n", "\n", "\n  ", "  ", "null",
           "&a [*a, *a]", "\x00", "\x07", "\x1b", "\x7f", "\x85", "\u00a0", "\u200b", "\u200e",
           "\u202e", "\u2028", "\ufeff", "\ufffd", "ế", "ư", "đ", "e\u0301", "🎉", "𝟙", "٣", "１",
-          "ﬁ", "\U0010ffff", "<script>", "{{ x }}", "{% if %}", "&amp;", "%s", "{0}"]
+          "ﬁ", "\U0010ffff", "<script>", "{{ x }}", "{% if %}", "&amp;", "%s", "{0}",
+          # refused at load (RG107): escaped surrogates and noncharacters, tag characters,
+          # Hangul fillers, soft hyphens, noncharacters written as they are
+          '"\\ud800"', '"a\\udfffb"', '"\\uFFFE"', '"\\U000E0041"', "\U000e0041", "\U000e007f",
+          "\u3164", "\u115f", "\uffa0", "\u00ad", "\ufffe", "\uffff", "\ufdd0", "\U0001fffe"]
+# characters a data file may not hold, for the structure mutations (ruamel writes a
+# surrogate or a noncharacter as an escape in double quotes)
+REFUSED_TEXT = ["\ud800", "a\udfffb", "\U000e0041\U000e0042", "\u3164", "x\u00ady", "\ufffe",
+                "\ufdd0", "xuat\u00adkhau"]
 ODD_NUMBERS = ["1.586", "5.300", "'1.586,397'", "'1,586.397'", "1e400", "-1e400", "1e-400",
                "'1e999999'", ".nan", ".NaN", ".inf", "-.inf", "0x1F", "0o17", "0b101", "017",
                "1_000", "+5", "-0", "0.000", "-0,0", "'-'", "''", "' '", "null", "~", "true",
@@ -120,10 +131,15 @@ ODD_NUMBERS = ["1.586", "5.300", "'1.586,397'", "'1,586.397'", "1e400", "-1e400"
                "99999999999999999999999999999999999999999", "'999.999.999.999.999.999'",
                "1234567890123456", "'1 586,397'", "'1.586,397 tỷ'", "'12,5%'", "[]", "{}",
                "'−5'", "0,5", "'0,5'", ",5", "5,", "'5,'", "1:30", "10:00:00", "!!int '5'",
-               "!!float 5"]
+               "!!float 5", "0x1A68", "0o15150", "6_760", "6_760,5", "0b101", "0115", "08"]
+# escapes a double-quoted value may hold that give a refused character (RG107)
+ESCAPES = ["\\ud800", "\\udfff", "\\uFFFE", "\\uFFFF", "\\uFDD0", "\\U000E0041", "\\u3164",
+           "\\u00AD", "\\U0001FFFF", "\\x85"]
 POSITION = st.integers(min_value=0, max_value=2**16)
+# a raw surrogate cannot be in a UTF-8 file: written with surrogatepass it gives bytes that
+# are not UTF-8 (RG104); escaped (the tokens above) it is RG107
 TOKEN = st.one_of(st.sampled_from(TOKENS), st.text(min_size=1, max_size=3),
-                  st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)))
+                  st.characters(min_codepoint=0, max_codepoint=0x10FFFF))
 NUMBER = st.one_of(st.sampled_from(ODD_NUMBERS),
                    # plausible figures, so that arithmetic checks and rendering get exercised
                    st.decimals(min_value=-10**6, max_value=10**6, places=2).map(
@@ -140,6 +156,7 @@ TEXT_OP = st.one_of(
     st.tuples(st.just("swap"), POSITION, POSITION),
     st.tuples(st.just("indent"), POSITION, st.integers(0, 12), st.booleans()),
     st.tuples(st.just("number"), POSITION, NUMBER),
+    st.tuples(st.just("escape"), POSITION, st.sampled_from(ESCAPES)),
     st.tuples(st.just("drop"), POSITION),
     st.tuples(st.just("bytes"), POSITION, st.binary(min_size=1, max_size=4)),
     st.tuples(st.just("cut"), POSITION),
@@ -175,13 +192,20 @@ def apply_text(original: bytes, ops: list[tuple]) -> bytes:
             if keyed:
                 n = keyed[op[1] % len(keyed)]
                 lines[n] = _VALUE.sub(lambda m: op[2], lines[n], count=1)
+        elif kind == "escape":  # the n-th "key: text" value, double-quoted with an escape
+            keyed = [n for n, line in enumerate(lines)
+                     if _VALUE.search(line) and not line.lstrip().startswith("#")]
+            if keyed:
+                n = keyed[op[1] % len(keyed)]
+                lines[n] = _VALUE.sub(lambda m: '"' + m.group().strip("'\"").replace("\\", "")
+                                      .replace('"', "") + op[2] + '"', lines[n], count=1)
         elif kind == "drop":
             del lines[i]
             if not lines:
                 lines = [""]
         else:
             raw_ops.append(op)
-    data = "\n".join(lines).encode("utf-8")
+    data = "\n".join(lines).encode("utf-8", "surrogatepass")
     for op in raw_ops:
         k = op[1] % (len(data) + 1)
         data = data[:k] + op[2] + data[k:] if op[0] == "bytes" else data[:k]
@@ -207,6 +231,8 @@ KEYS = ["document", "number", "date", "subject", "signer", "sections", "intro", 
 ODD_VALUE = st.deferred(lambda: st.one_of(
     st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.sampled_from(ODD_NUMBERS),
     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.sampled_from(REFUSED_TEXT), st.text(st.characters(categories=("Cs", "Cf", "Lo", "Cn")),
+                                           max_size=4),
     st.dates(min_value=dt.date(1, 1, 1)), st.decimals(places=3, allow_nan=False,
                                                       allow_infinity=False,
                                                       min_value=-10**16, max_value=10**16),
@@ -215,6 +241,7 @@ ODD_VALUE = st.deferred(lambda: st.one_of(
     st.lists(ODD_VALUE, max_size=3), st.dictionaries(st.sampled_from(KEYS), ODD_VALUE,
                                                      max_size=3)))
 STRUCT_OP = st.one_of(
+    st.tuples(st.just("rename"), POSITION, st.sampled_from(REFUSED_TEXT)),
     st.tuples(st.just("delete"), POSITION),
     st.tuples(st.just("duplicate"), POSITION, POSITION),
     st.tuples(st.just("retype"), POSITION, ODD_VALUE),
@@ -416,6 +443,17 @@ def test_text_mutations_give_findings_not_crashes(fuzz_tree, case):
 def test_structure_mutations_give_findings_not_crashes(fuzz_tree, case):
     name, ops = case
     count(check_example(fuzz_tree, name, structure_content(fuzz_tree, name, ops)), "structure")
+
+
+@settings(max_examples=25, **FUZZ_SETTINGS)
+@given(name=st.sampled_from(NAMES), position=POSITION, escape=st.sampled_from(ESCAPES))
+def test_refused_characters_are_rg107_not_a_crash(fuzz_tree, name, position, escape):
+    """One value double-quoted with an escape that gives a surrogate, a noncharacter, a tag
+    character, a Hangul filler, a soft hyphen or a C1 control: always RG107 at load (a
+    surrogate used to validate, then fail every build with UnicodeEncodeError)."""
+    content = apply_text(fuzz_tree.original[name], [("escape", position, escape)])
+    outcome = check_example(fuzz_tree, name, content)
+    assert "RG107" in outcome.codes, (escape, outcome)
 
 
 def count(outcome: Outcome, kind: str) -> None:

@@ -25,14 +25,35 @@ def load(tmp_path, content, name="t.yaml"):
 
 def test_plain_data_and_types(tmp_path):
     got = load(tmp_path, "a: 1\nb: 12.5\nc: '12.5'\nd: true\ne: 2023-01-05\nf: ~\ng:\nh: chữ\n"
-                         "i: [1, '2']\nj: 0x1F\nk: 0o17\nl: 017\nm: 1_000\nn: 0.500\n"
+                         "i: [1, '2']\nj: '0x1F'\nk: 0\nl: -0\nm: 1000\nn: 0.500\n"
                          "o: 1.586.397\np: -3\n")
     assert got.findings == []
     assert got.data == {"a": 1, "b": Decimal("12.5"), "c": "12.5", "d": True,
                         "e": dt.date(2023, 1, 5), "f": None, "g": None, "h": "chữ", "i": [1, "2"],
-                        "j": 31, "k": 15, "l": 17, "m": 1000, "n": Decimal("0.500"),
+                        "j": "0x1F", "k": 0, "l": 0, "m": 1000, "n": Decimal("0.500"),
                         "o": "1.586.397", "p": -3}
     assert type(got.data["b"]) is Decimal  # never a float
+
+
+@pytest.mark.parametrize("written,read_as,advice", [
+    ("0x1A68", "số hệ 16 = 6.760", "viết 6760 (hoặc '6.760' có dấu nháy)"),
+    ("0o15150", "số hệ 8 = 6.760", "viết 6760"),
+    ("0b101", "số hệ 2 = 5", "viết 5,"),
+    ("+0x1F", "số hệ 16 = 31", "viết 31"),
+    ("6_760", "YAML đọc là 6760", "viết 6760"),
+    ("6_760.5", "YAML đọc là 6760.5", "viết 6760.5"),
+    ("017", "số hệ 8 = 15", "viết 17 (bỏ số 0 ở đầu)"),
+    ("089", "số 0 ở đầu", "viết 89"),
+])
+def test_numbers_in_another_notation_are_refused(tmp_path, written, read_as, advice):
+    """YAML reads 0x1A68, 0o15150 and 6_760 silently as 6760 and 017 as 17 (YAML 1.1 tools:
+    15); a staff member who wrote them meant something else. RG110 like an unquoted 5.300,
+    at the value, saying what YAML reads and what to write."""
+    got = load(tmp_path, f"a:\n  b: {written}\n")
+    [f] = got.findings
+    assert (f.code, f.line, f.column) == ("RG110", 2, 6)
+    assert read_as in f.message and advice in f.message and written in f.message
+    assert got.data == {"a": {"b": None}}
 
 
 def test_marks_of_keys_values_and_list_items(tmp_path):

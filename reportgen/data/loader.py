@@ -4,14 +4,18 @@ The file is composed into a node tree with ruamel.yaml (no Python objects are ev
 constructed), then converted to plain data (dict, list, str, int, Decimal, bool, date,
 None) while recording the line and column of every key and value. Problems become
 findings: syntax, tabs, duplicate keys, non-UTF-8 bytes, byte-order marks, control
-characters, unsupported tags, alias bombs, oversized or too deeply nested files, numbers out
-of range, and ambiguous numbers such as an unquoted ``5.300`` (which YAML reads as 5.3). All
+characters (surrogates, noncharacters, tag characters, Hangul fillers, soft hyphens: none can
+be in a report, and a look-alike id is a different id), unsupported tags, alias bombs
+(counted in nodes and in characters after expansion), oversized or too deeply nested files,
+numbers out of range, ambiguous numbers such as an unquoted ``5.300`` (which YAML reads as
+5.3) and numbers in another notation (``0x1A68``, ``0o15150``, ``6_760``, ``017``). All
 text, keys included, is normalised to Unicode NFC, so a decomposed ``ước đạt`` equals the
 composed one.
 
 Codes: RG100 unreadable · RG101 syntax · RG102 tab · RG103 duplicate key · RG104 encoding ·
-RG105 tag, merge or complex key · RG106 too large, too many nodes, too deep · RG107 control
-or invisible character · RG108 empty · RG110 ambiguous number · RG111 not a finite number,
+RG105 tag, merge or complex key · RG106 too large, too many nodes or characters, too deep ·
+RG107 control, invisible or non-character · RG108 empty · RG110 ambiguous number or another
+notation · RG111 not a finite number,
 or out of range.
 """
 from __future__ import annotations
@@ -31,6 +35,10 @@ from ..errors import ERROR, Finding, display_path, os_reason
 MAX_BYTES = 5 * 1024 * 1024  # data files are a few kB; refuse anything absurd
 MAX_NODES = 50_000  # after alias expansion (a report has a few thousand)
 MAX_DEPTH = 40  # a period file nests 6 levels deep
+# characters of all keys and values after alias expansion: no more than a file without
+# aliases can hold (one long string repeated 20 000 times by aliases took 88 s to validate
+# and the memory of the machine to build)
+MAX_CHARS = MAX_BYTES
 
 # Numbers a report can hold: at most 15 digits before the decimal mark and 6 after. Within
 # these bounds every derived figure (growth, plan completion, sums) fits the 28 digits of
@@ -50,9 +58,44 @@ _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Invisible characters that make two equal-looking keys or numbers differ: zero-width
 # spaces and joiners, direction marks and overrides, word joiner, a BOM inside the text,
-# line and paragraph separators.
+# line and paragraph separators, the soft hyphen, the combining grapheme joiner, the
+# Mongolian vowel separator, Hangul fillers (drawn as nothing) and Unicode tag characters
+# (an invisible copy of ASCII).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-                        "\u2028\u2029\ufff9-\ufffb]")
+                        "\u2028\u2029\ufff9-\ufffb\u00ad\u034f\u180e\u115f\u1160\u3164"
+                        "\uffa0\U000e0000-\U000e007f]")
+# Half of a UTF-16 surrogate pair ("\ud800" in double quotes): no file can be written with
+# it, every build would fail. Noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(p * 0x10000 + 0xfffe)}{chr(p * 0x10000 + 0xffff)}" for p in range(1, 17)) + "]")
+_REFUSED = re.compile("|".join(r.pattern for r in (_CONTROL, _INVISIBLE, _SURROGATE,
+                                                   _NONCHARACTER)))
+_NAMES = {"\u00ad": "gạch nối mềm", "\u115f": "ký tự lấp Hangul", "\u1160": "ký tự lấp Hangul",
+          "\u3164": "ký tự lấp Hangul", "\uffa0": "ký tự lấp Hangul",
+          "\u200b": "dấu cách độ rộng 0", "\ufeff": "dấu BOM"}
+
+
+def refused_character(text: str) -> tuple[int, str] | None:
+    """(index, Vietnamese description) of the first character a data file may not hold."""
+    m = _REFUSED.search(text)
+    if not m:
+        return None
+    ch = m.group()
+    code = ord(ch)
+    if _CONTROL.match(ch):
+        kind = "ký tự điều khiển"
+    elif _SURROGATE.match(ch):
+        kind = "nửa cặp thay thế UTF-16 (surrogate, không phải ký tự)"
+    elif _NONCHARACTER.match(ch):
+        kind = "mã không phải ký tự (noncharacter)"
+    elif 0xE0000 <= code <= 0xE007F:
+        kind = "ký tự thẻ Unicode (tag, vô hình)"
+    else:
+        kind = "ký tự vô hình" + (f" ({_NAMES[ch]})" if ch in _NAMES else "")
+    return m.start(), f"{kind} U+{code:04X}"
+
+
 _LINES = re.compile(r"\r\n|\r|\n")
 
 _ERRNO = {
@@ -132,6 +175,42 @@ def number_message(shown: str, problem: str) -> str:
         shown = shown[:12] + "…" + shown[-6:]
     return (f"số {shown} {problem}: kiểm tra lại (thừa chữ số 0? dán nhầm?), viết một số như "
             "1586.397 hoặc '1.586,397'")
+
+
+_BASES = {"x": (16, "hệ 16"), "o": (8, "hệ 8"), "b": (2, "hệ 2")}
+_PREFIXED = re.compile(r"^([+-]?)0([xXoObB])_*([0-9a-fA-F_]+)$")
+_LEADING_ZERO = re.compile(r"^([+-]?)0+([0-9][0-9_]*)$")
+
+
+def _other_notation(v: str) -> str | None:
+    """Why an unquoted number written in another notation (0x1A68, 0o15150, 0b101, 6_760,
+    017) is refused: YAML reads it as another number than a reader of the report would, or
+    YAML tools disagree on it. None for an ordinary number."""
+    m = _PREFIXED.match(v)
+    if m:
+        base, name = _BASES[m[2].lower()]
+        try:
+            number = int(m[1] + m[3].replace("_", ""), base)
+        except ValueError:
+            number = None
+        read_as = "" if number is None else f" = {_n(number)}"
+        write = ("viết số thập phân" if number is None else f"viết {number}" + (
+            f" (hoặc '{_n(number)}' có dấu nháy)" if abs(number) >= 1000 else ""))
+        return (f"{v} viết không có dấu nháy là số {name}{read_as}, không phải số thập phân: "
+                f"{write}, hoặc '{v}' trong dấu nháy nếu là chữ")
+    m = _LEADING_ZERO.match(v)
+    if m:
+        digits = m[2].replace("_", "")
+        octal = f" (YAML 1.1 đọc là số hệ 8 = {_n(int(digits, 8))})" if set(digits) <= set(
+            "01234567") else ""
+        return (f"{v} viết không có dấu nháy với số 0 ở đầu không rõ nghĩa{octal}: viết "
+                f"{int(digits)} (bỏ số 0 ở đầu), hoặc '{v}' trong dấu nháy nếu là chữ")
+    if "_" in v:
+        clean = v.replace("_", "")
+        return (f"{v} viết không có dấu nháy với dấu gạch dưới (YAML đọc là {clean}): viết "
+                f"{clean}, hoặc số kiểu Việt Nam trong dấu nháy (dấu chấm ngăn cách hàng "
+                "nghìn, dấu phẩy thập phân, ví dụ '6.760')")
+    return None
 
 
 def _short_tag(tag: str) -> str:
@@ -264,11 +343,10 @@ def load_yaml(path: str | Path) -> Loaded:
                     "date; xem README)")
 
     for no, line_text in enumerate(_LINES.split(text), 1):
-        m = _CONTROL.search(line_text) or _INVISIBLE.search(line_text)
-        if m:
-            kind = "ký tự điều khiển" if _CONTROL.match(m.group()) else "ký tự vô hình"
-            return fail(no, m.start() + 1, "RG107", f"{kind} U+{ord(m.group()):04X} không được "
-                        "phép: xoá ký tự này (thường do sao chép từ Word/Excel/web)")
+        bad = refused_character(line_text)
+        if bad:
+            return fail(no, bad[0] + 1, "RG107", f"{bad[1]} không được phép: xoá ký tự này "
+                        "(thường do sao chép từ Word/Excel/web)")
         stripped = line_text.lstrip(" ")
         if stripped.startswith("\t"):
             return fail(no, len(line_text) - len(stripped) + 1, "RG102",
@@ -315,7 +393,7 @@ def load_yaml(path: str | Path) -> Loaded:
         return fail(1, 1, "RG108", "tệp không có nội dung YAML (chỉ có chú thích): cần ít nhất "
                     "các khoá bắt buộc (xem README)")
 
-    state = {"nodes": 0, "aliases": False, "seen": set()}
+    state = {"nodes": 0, "aliases": False, "seen": set(), "chars": 0}
     try:
         out.data = _convert(node, (), out, state)
     except _Abort as abort:
@@ -334,13 +412,24 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _count_chars(state: dict, n: int, node) -> None:
+    """Add `n` characters of text (a key or a value, counted at every alias use)."""
+    state["chars"] += n
+    if state["chars"] > MAX_CHARS:
+        line, col = _mark(node)
+        why = ("sau khi mở rộng alias (&/*): tệp số liệu không cần alias, hãy viết trực tiếp"
+               if state["aliases"] else ": tệp số liệu chỉ vài kB, kiểm tra lại tệp")
+        raise _Abort((line, col, "RG106", ERROR, f"quá nhiều chữ (hơn {_n(MAX_CHARS)} ký tự) "
+                      f"{why}"))
+
+
 def _convert(node, path: Path_, out: Loaded, state: dict) -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     state["nodes"] += 1
     if id(node) in state["seen"]:
         state["aliases"] = True
-    elif not isinstance(node, ScalarNode):
+    else:
         state["seen"].add(id(node))
     if state["nodes"] > MAX_NODES:
         line, col = _mark(node)
@@ -376,11 +465,12 @@ def _convert(node, path: Path_, out: Loaded, state: dict) -> Any:
                 raise _Abort((line, col, "RG105", ERROR, f"thẻ YAML {_short_tag(ktag)!r} không "
                               "được hỗ trợ: bỏ thẻ, chỉ dùng giá trị thường"))
             raw_key = str(key_node.value)
-            m = _CONTROL.search(raw_key) or _INVISIBLE.search(raw_key)
-            if m:
+            bad = refused_character(raw_key)
+            if bad:
                 line, col = _mark(key_node)
-                raise _Abort((line, col, "RG107", ERROR, f"khoá có ký tự điều khiển hoặc vô hình "
-                              f"U+{ord(m.group()):04X}: xoá ký tự này"))
+                raise _Abort((line, col, "RG107", ERROR, f"khoá có {bad[1]}: xoá ký tự này "
+                              "(hai mã trông giống nhau sẽ là hai mã khác nhau)"))
+            _count_chars(state, len(raw_key), key_node)
             key = unicodedata.normalize("NFC", raw_key)
             kpath = path + (key,)
             if key in result:
@@ -402,6 +492,7 @@ def _convert(node, path: Path_, out: Loaded, state: dict) -> Any:
             out.marks[path + (i,)] = _mark(child)
             items.append(_convert(child, path + (i,), out, state))
         return items
+    _count_chars(state, len(str(node.value)), node)
     return _scalar(node, path, out)
 
 
@@ -410,12 +501,11 @@ def _scalar(node, path: Path_, out: Loaded) -> Any:
     tag = node.tag or ""
     plain = node.style is None  # not quoted, not a block scalar
     if not plain or tag == _TAG + "str":
-        # escapes in double quotes ("\x01", "\u200b") are not visible in the raw text
-        m = _CONTROL.search(value) or _INVISIBLE.search(value)
-        if m:
-            out.reject(path, "RG107", f"giá trị có ký tự điều khiển hoặc vô hình "
-                       f"U+{ord(m.group()):04X}: xoá ký tự này (hoặc mã thoát \\x.., \\u.. "
-                       "trong dấu nháy kép)")
+        # escapes in double quotes ("\x01", "\u200b", "\ud800") are not visible in the raw text
+        bad = refused_character(value)
+        if bad:
+            out.reject(path, "RG107", f"giá trị có {bad[1]}: xoá ký tự này (hoặc mã thoát "
+                       "\\x.., \\u.. trong dấu nháy kép)")
             return None
         return unicodedata.normalize("NFC", value)
     if tag == _TAG + "float" and _AMBIGUOUS.match(value.strip()):
@@ -427,6 +517,11 @@ def _scalar(node, path: Path_, out: Loaded) -> Any:
                    f"{read_as}): viết {whole} hoặc '{v}' (có dấu nháy) nếu là {whole} theo cách "
                    f"viết Việt Nam, hoặc '{vn}' nếu là số thập phân")
         return None
+    if tag in (_TAG + "int", _TAG + "float"):
+        other = _other_notation(value.strip())
+        if other:
+            out.reject(path, "RG110", other)
+            return None
     if tag == _TAG + "null":
         return None
     if tag == _TAG + "bool":

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Finding
+from ..errors import Finding, quote
 from .loader import Loaded, number_message, number_problem
 from .model import Province
 
@@ -87,7 +87,7 @@ def _check_values(value: Any, path: tuple, loaded: Loaded):
     elif isinstance(value, dt.date):
         raw = _raw_at(loaded.data, path)
         if not isinstance(raw, (dt.date, str)):
-            yield loaded.finding(path, "RG121", f"'{_name(path)}' = {raw!r} không phải ngày: "
+            yield loaded.finding(path, "RG121", f"'{_name(path)}' = {quote(raw)} không phải ngày: "
                                  "viết YYYY-MM-DD, ví dụ 2023-01-05")
 
 
@@ -99,7 +99,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, Decimal)):
         return f"số {value}"
     if isinstance(value, str):
-        return f"chữ {value!r}"
+        return f"chữ {quote(value)}"
     return {list: "danh sách", dict: "bảng khoá", dt.date: "ngày"}.get(type(value), type(value).__name__)
 
 
@@ -226,24 +226,24 @@ def _schema_finding(loaded: Loaded, model: type[BaseModel], err: dict) -> Findin
                 difflib.get_close_matches(_plain(got), list(plain), n=1, cutoff=0.6)), None)
             if near is not None:
                 hint = f"ý bạn là '{plain.get(near, near)}'? "
-        return loaded.finding(loc, "RG123", f"'{name}' = {got!r} không hợp lệ: {hint}"
+        return loaded.finding(loc, "RG123", f"'{name}' = {quote(got)} không hợp lệ: {hint}"
                               f"chọn một trong {listed} (viết có dấu)")
     if kind in _TYPE_NEEDS:
         return loaded.finding(loc, "RG121", f"'{name}' sai kiểu: {_TYPE_NEEDS[kind]}, không phải "
                               f"{_kind(got)}")
     if kind in _DATE_KINDS:
-        return loaded.finding(loc, "RG121", f"'{name}' = {got!r} không phải ngày: viết "
+        return loaded.finding(loc, "RG121", f"'{name}' = {quote(got)} không phải ngày: viết "
                               "YYYY-MM-DD không có dấu nháy, ví dụ 2023-01-05")
     if kind in _BOUNDS:
         key, sign = _BOUNDS[kind]
-        return loaded.finding(loc, "RG121", f"'{name}' = {got!r} ngoài giới hạn: cần {sign} "
+        return loaded.finding(loc, "RG121", f"'{name}' = {quote(got)} ngoài giới hạn: cần {sign} "
                               f"{ctx.get(key)}")
     if kind in ("too_short", "too_long"):
         what = "ít nhất" if kind == "too_short" else "nhiều nhất"
         n = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         return loaded.finding(loc, "RG121", f"'{name}' cần {what} {n} mục")
     if kind == "string_pattern_mismatch":
-        return loaded.finding(loc, "RG121", f"'{name}' = {got!r} không hợp lệ: cần khớp mẫu "
+        return loaded.finding(loc, "RG121", f"'{name}' = {quote(got)} không hợp lệ: cần khớp mẫu "
                               f"{ctx.get('pattern')} (chữ thường không dấu, số, dấu gạch dưới)")
     msg = err["msg"]
     if msg.startswith("Value error, "):
