@@ -32,7 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ERROR, ReportgenError, UsageError, display_path, os_reason
+from ..data.loader import number_problem, refused_character
+from ..errors import ERROR, ReportgenError, UsageError, display_path, os_reason, quote, shorten
 from ..data.model import Period
 from ..vnformat import NumberFormatError, format_number, parse_number
 from .yamltext import is_whole, vn_number
@@ -153,14 +154,23 @@ def read_number(value: Any, fmt: str, integer: bool = False) -> Optional[Decimal
         if "%" in (fmt or ""):  # a cell formatted as percent holds a fraction
             d = d * 100
         if _decimals(d) > MAX_DECIMALS:  # float noise from a formula: 0.30000000000000004
+            exact = d
             d = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP).normalize()
+            if d.is_zero() and not exact.is_zero():
+                raise ValueError(f"số {value!r} quá nhỏ: làm tròn tới {MAX_DECIMALS} chữ số thập "
+                                 "phân thành 0 (nhầm đơn vị?); ghi 0 nếu đúng là không, hoặc đổi "
+                                 "sang đơn vị nhỏ hơn")
             if d == d.to_integral_value():
                 d = d.quantize(Decimal(1))
         shown = _format_decimals(fmt)
         if shown is not None and "%" not in (fmt or "") and _decimals(d) < shown <= MAX_DECIMALS:
             d = d.quantize(Decimal(1).scaleb(-shown))  # 34.41 shown as 34,410: keep the zero
     else:
-        raise ValueError(f"không đọc được giá trị {value!r}")
+        raise ValueError(f"không đọc được giá trị {quote(value)}")
+    problem = number_problem(d)
+    if problem:  # the loader would refuse it at a line of a file never written
+        raise ValueError(f"số {format_number(d) if d.is_finite() and d.adjusted() < 40 else quote(value)} "
+                         f"{problem}: kiểm tra lại ô (thừa chữ số 0? dán nhầm?)")
     if integer:
         if d != d.to_integral_value():
             raise ValueError(f"cần một số nguyên, không phải {format_number(d)}")
@@ -453,11 +463,24 @@ def read_workbook(path: Path, layout_keys: list[str]) -> Workbook:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from .xlsx_limits import check_workbook
+
     problems: list[CellProblem] = []
+    # sizes, dimensions and XML checked before openpyxl reads everything into memory
+    if zipfile.is_zipfile(path):  # anything else: openpyxl's refusal (unreadable_workbook)
+        check_workbook(path, lambda sheet, cell, reason: SpreadsheetError(
+            path, [CellProblem(sheet, cell, reason, "RG602")]))
     try:
         wb_values = load_workbook(path, data_only=True)
         wb_formulas = load_workbook(path, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError,
+            DefusedXmlException, SyntaxError, TypeError, AttributeError, IndexError) as exc:
+        # lxml's XMLSyntaxError is a SyntaxError; openpyxl's reader fails with TypeError or
+        # AttributeError on parts of the wrong shape
         raise SpreadsheetError(path, [CellProblem("", "", unreadable_workbook(path, exc),
                                                   "RG602")]) from None
     if SHEET not in wb_values.sheetnames:
@@ -526,6 +549,10 @@ def read_workbook(path: Path, layout_keys: list[str]) -> Workbook:
                     text = (value or "").strip() or None
                     if name == "label" and not text:
                         raise ValueError("thiếu tên chỉ tiêu")
+                    bad = refused_character(text or "")
+                    if bad:
+                        raise ValueError(f"có {bad[1]} ở ký tự thứ {bad[0] + 1}: xoá ký tự này "
+                                         "(thường do sao chép từ Word/web)")
                     rd.texts[name] = text
                     continue
                 d = read_number(value, fmt, (kind, name) in INT_FIELDS)
@@ -641,6 +668,44 @@ def apply_rows(doc, rows: list[RowData]) -> list[str]:
     return changed
 
 
+def _column_letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(c)
+
+
+def _cells_by_position(written: Path, rows: list[RowData]) -> dict:
+    """(line, column) and line of each value that came from the workbook, in the data file
+    as it would be written -> the cell it came from ('H6')."""
+    from ..data.loader import load_yaml
+
+    loaded = load_yaml(written)
+    out: dict = {}
+    for rd in rows:
+        for c, (name, _, _) in enumerate(COLUMNS, start=1):
+            if c <= 3:
+                continue
+            path = ("sections", rd.section, rd.kind, rd.id, FIELD_NAME.get((rd.kind, name), name))
+            if path in loaded.marks and (rd.texts.get(name) is not None
+                                         or rd.numbers.get(name) is not None):
+                cell = f"{_column_letter(c)}{rd.row}"
+                out[loaded.marks[path]] = cell
+                out.setdefault(loaded.marks[path][0], cell)
+    return out
+
+
+def _workbook_finding(f, book: Path, cells: dict):
+    """A finding at a value that came from the workbook, named by its cell
+    ('bk.xlsx:Chỉ tiêu!H6: lỗi RG202 …'); None for a value the workbook did not carry."""
+    from ..errors import Finding
+
+    if not f.line:
+        return None
+    cell = cells.get((f.line, f.column)) or cells.get(f.line)
+    if cell is None:
+        return None
+    return Finding(f"{display_path(book)}:{SHEET}!{cell}", 0, 0, f.code, f.severity, f.message)
+
+
 def import_workbook(project, book: Path, slug: str, period: Period) -> ImportResult:
     """Read `book` into data/<slug>/<period>.yaml. Raises SpreadsheetError (cells), DataError
     (the result would not validate) or UsageError; the data file is then left untouched."""
@@ -700,17 +765,35 @@ def import_workbook(project, book: Path, slug: str, period: Period) -> ImportRes
         text = (f"# Số liệu {period.slug} của tỉnh {slug}, nhập từ {book.name} "
                 f"(reportgen import).\n") + text
 
+    from ..data.loader import MAX_BYTES
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:  # the loader would refuse the file never written, at no line
+        longest = max(((len(t or ""), rd.row, c) for rd in wb.rows
+                       for c, (name, _, _) in enumerate(COLUMNS, start=1)
+                       for t in [rd.texts.get(name)] if c > 3), default=(0, 0, 0))
+        cell = f"{_column_letter(longest[2])}{longest[1]}" if longest[0] else ""
+        def n(x: int) -> str:
+            return f"{x:,}".replace(",", ".")
+        raise SpreadsheetError(book, [CellProblem(SHEET if cell else "", cell, "tệp số liệu "
+                                                  f"sẽ quá lớn ({n(size)} byte, tối đa "
+                                                  f"{n(MAX_BYTES)}): ô dài nhất có "
+                                                  f"{n(longest[0])} ký tự, kiểm tra lại ô này",
+                                                  "RG106")])
+
     # validate the new text as the data file it would be, beside the real neighbours
     with tempfile.TemporaryDirectory(prefix="reportgen-import-") as tmp:
         root = Path(tmp)
         (root / slug).mkdir()
         for f in (project.data / slug).glob("*.yaml"):
-            if f != target:
+            if f != target and f.is_file():  # regular files only (a FIFO would hang)
                 shutil.copy2(f, root / slug / f.name)
-        (root / slug / target.name).write_text(text, encoding="utf-8")
+        written = root / slug / target.name
+        written.write_text(text, encoding="utf-8")
         result = check(load_report(root, slug, period, layout))
         shown = display_path(target)
-        findings = [Finding(f.file.replace(display_path(root / slug / target.name), shown),
+        cells = _cells_by_position(written, wb.rows)
+        findings = [(f.file == display_path(written) and _workbook_finding(f, book, cells)) or
+                    Finding(f.file.replace(display_path(written), shown),
                             f.line, f.column, f.code, f.severity, f.message)
                     for f in result.findings]
     errors = [f for f in findings if f.is_error]
