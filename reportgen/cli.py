@@ -190,6 +190,8 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs, s
 
     if not province and not all_:
         raise UsageError("chọn --province TỈNH [--year NĂM] hoặc --all")
+    from .build.pipeline import source_date
+    source_date()  # a bad SOURCE_DATE_EPOCH stops the build before any report (exit 2)
     import dataclasses
     project = dataclasses.replace(_project(ctx), strict=strict)
     out = out if out is not None else project.output
@@ -338,6 +340,8 @@ def preview(ctx, province, year, period, port):
     from .errors import UsageError
     from .authoring.preview import PreviewServer
 
+    from .build.pipeline import source_date
+    source_date()  # a bad SOURCE_DATE_EPOCH: exit 2 before the server starts
     entries = select_entries(_project(ctx), province, period_option(year, period))
     if len(entries) != 1:
         known = ", ".join(e.period.slug for e in entries)

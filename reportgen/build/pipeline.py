@@ -21,6 +21,7 @@ import hashlib
 import dataclasses
 import json
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ from .. import __version__
 from ..data.dataset import Entry, load_inputs
 from ..data.validate import check
 from ..document.types import Document
-from ..errors import DataError, ReportgenError, UsageError, WriteError, display_path, os_reason
+from ..errors import (DataError, ReportgenError, UsageError, WriteError, display_path, os_reason,
+                      quote)
 from ..fileio import atomic_write, inside, remove_stale_temps
 from ..data.layout import layout_path
 from ..project import Project, template_sources
@@ -103,6 +105,19 @@ def renderer_versions() -> str:
     return " ".join(out)
 
 
+def _file_bytes(path: Path) -> bytes:
+    """The bytes of a regular file; a marker for anything else. A FIFO named 2020.yaml in a
+    province folder hung the build here (validation names it, RG100), and a folder named
+    old.yaml was reported as a write error."""
+    try:
+        st = path.stat()
+    except OSError:
+        return b"<absent>"
+    if not stat.S_ISREG(st.st_mode):
+        return f"<not a regular file {stat.S_IFMT(st.st_mode):o}>".encode()
+    return path.read_bytes()
+
+
 def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     h = hashlib.sha256()
     h.update(f"reportgen {__version__} {','.join(sorted(formats))}\n".encode())
@@ -111,7 +126,7 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     h.update(f"strict={project.strict}\n".encode())
     for f in input_files(project, entry):
         h.update(str(f).encode() + b"\0")
-        h.update(f.read_bytes() if f.exists() else b"<absent>")
+        h.update(_file_bytes(f))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -171,9 +186,14 @@ def source_date() -> Optional[dt.date]:
     if not raw:
         return None
     try:
+        if not raw.isascii() or int(raw) < 0:  # int() reads '٣' and '１' too
+            raise ValueError(raw)
         return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc).date()
     except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={raw!r} không phải số giây hợp lệ") from None
+        raise UsageError(f"biến môi trường SOURCE_DATE_EPOCH={quote(raw)} không dùng được: cần "
+                         "số giây kể từ 01/01/1970 (UTC), từ 0 đến 253402300799, ví dụ "
+                         "SOURCE_DATE_EPOCH=1672876800 (05/01/2023); hoặc bỏ biến này "
+                         "(unset SOURCE_DATE_EPOCH)") from None
 
 
 def render_formats(project: Project, doc: Document, formats: Iterable[str],

@@ -158,6 +158,33 @@ def earlier_periods(root: Path, slug: str, period: Period) -> list[tuple[Period,
                   key=lambda x: x[0].year)
 
 
+def not_regular_files(folder: Path) -> list[Finding]:
+    """A `*.yaml` in a province folder that is not a regular file (a FIFO, a device, a
+    socket, a folder): reading it would hang or fail, so it is a finding (RG100)."""
+    import stat
+
+    out = []
+    for p in sorted(folder.glob("*.yaml")):
+        try:
+            mode = p.stat().st_mode
+        except OSError:
+            continue  # a broken link: reported when the file is read
+        if stat.S_ISREG(mode):
+            continue
+        what = ("một thư mục" if stat.S_ISDIR(mode) else "một ống dẫn (FIFO)"
+                if stat.S_ISFIFO(mode) else "một socket" if stat.S_ISSOCK(mode)
+                else "một thiết bị")
+        out.append(Finding(display_path(p), 0, 0, "RG100", ERROR, f"{p.name} là {what}, không "
+                           "phải tệp số liệu: reportgen chỉ đọc tệp thường; xoá hoặc đổi tên "
+                           "(bỏ đuôi .yaml)"))
+    return out
+
+
+def load_report(root: Path, slug: str, period: Period | str, layout_sections=None) -> LoadResult:
+    """Load, validate and derive one report. Never raises for bad data."""
+    from .validate import check_report
+
+
 def load_report(root: Path, slug: str, period: Period | str,
                 layout: Optional[Layout] = None) -> LoadResult:
     """Load one report: province, period, the previous period and every earlier period of
@@ -172,6 +199,7 @@ def load_report(root: Path, slug: str, period: Period | str,
         raise UsageError(f"không có số liệu {display_path(path)} (các kỳ của '{slug}': {known})")
     province, pfindings, ppath, result.province_loaded = load_province_marked(root, slug)
     result.findings.extend(pfindings)
+    result.findings.extend(not_regular_files(root / slug))
     result.files.append(ppath)
     data, loaded = load_period(path)
     result.loaded = loaded

@@ -386,6 +386,21 @@ _LIST_KINDS = ({"nsid": "52470001", "fmt": "bullet", "style": "ListBullet", "tex
                {"nsid": "52470002", "fmt": "decimal", "style": "ListNumber", "text": "%1."})
 
 
+
+CORE_TEXT_LIMIT = 255  # characters of a core property (docProps/core.xml), python-docx's limit
+
+
+def _core_text(text: str) -> str:
+    """A core property value cut at a word to the limit, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= CORE_TEXT_LIMIT:
+        return text
+    cut = text[:CORE_TEXT_LIMIT - 1]
+    if " " in cut[CORE_TEXT_LIMIT // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 class _Numbering:
     """Our own bullet ("-") and decimal definitions; one w:num instance per numbered list."""
 
@@ -485,10 +500,12 @@ class _Writer:
         m = self.meta
         when = _dt.datetime.combine(m.date, _dt.time()) if m.date else _dt.datetime(1980, 1, 1)
         cp = doc.core_properties
-        cp.title = m.title
-        cp.subject = " ".join(m.subject)
-        cp.author = m.author
-        cp.last_modified_by = m.author
+        # python-docx refuses core properties over 255 characters (a 262-character subject
+        # crashed the writer): the metadata is shortened, never the document's text
+        cp.title = _core_text(m.title)
+        cp.subject = _core_text(" ".join(m.subject))
+        cp.author = _core_text(m.author)
+        cp.last_modified_by = _core_text(m.author)
         cp.language = m.language
         cp.comments = ""
         cp.keywords = ""

@@ -1,0 +1,129 @@
+"""Inputs that used to crash or hang a build (issue 18, "Crashes and hangs" and "Clear
+messages"): each is now a finding or a clear error, never exit 70, and nothing is written
+outside the test's temporary folder."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    """A copy of the templates and of data/bac-kan in tmp_path; returns (project, entry)."""
+    from reportgen.commands import select_entries
+    from reportgen.project import Project
+
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "data" / "bac-kan", tmp_path / "data" / "bac-kan",
+                    ignore=shutil.ignore_patterns("*.xlsx", "output"))
+    project = Project(data=tmp_path / "data", templates=tmp_path / "templates",
+                      output=tmp_path / "output")
+    [entry] = select_entries(project, "bac-kan", "2022")
+    return project, entry
+
+
+def cli(project, *args: str):
+    from click.testing import CliRunner
+    from reportgen.cli import main
+    return CliRunner().invoke(main, ["--data", str(project.data), "--templates",
+                                     str(project.templates), *args])
+
+
+def no_crash(result) -> str:
+    text = result.output
+    assert result.exit_code != 70 and "lỗi nội bộ" not in text and "Traceback" not in text, text
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    return text
+
+
+def set_subject(project, subject: str) -> None:
+    path = project.data / "bac-kan" / "2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  date: 2023-01-05\n" in text
+    path.write_text(text.replace("\n  date: 2023-01-05\n",
+                                 f"\n  date: 2023-01-05\n  subject: '{subject}'\n", 1),
+                    encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------
+# DOCX core properties: 255 characters at most (python-docx), the text stays whole
+
+
+def test_long_subject_shortens_the_docx_metadata_never_the_text(seeded):
+    import io
+
+    import docx
+
+    from reportgen.build.pipeline import make_document, render_formats
+
+    project, entry = seeded
+    subject = ("Kết quả thực hiện nhiệm vụ phát triển công nghiệp, thương mại, xuất nhập khẩu, "
+               "năng lượng, quản lý thị trường, khuyến công, xúc tiến thương mại, thương mại điện "
+               "tử, an toàn thực phẩm và cải cách hành chính năm 2022 của Sở Công Thương tỉnh Bắc "
+               "Kạn, cùng phương hướng năm 2023")
+    assert len(subject) > 255
+    set_subject(project, subject)
+    out = render_formats(project, make_document(project, entry), ("docx",))["docx"]
+    d = docx.Document(io.BytesIO(out))
+    props = d.core_properties
+    assert len(props.subject) <= 255 and props.subject.endswith("…")
+    assert subject.startswith(props.subject[:-1])  # cut at a word, nothing invented
+    assert len(props.title) <= 255 and props.title.startswith("Báo cáo Kết quả thực hiện")
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert subject in " ".join(body.split())  # the trích yếu itself is whole
+
+
+# ---------------------------------------------------------------------------------------
+# FIFOs and folders named *.yaml in a province folder
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dir"])
+def test_a_yaml_that_is_not_a_regular_file_is_a_finding_not_a_hang(seeded, kind):
+    project, _ = seeded
+    odd = project.data / "bac-kan" / "old.yaml"
+    if kind == "fifo":
+        os.mkfifo(odd)  # reading it blocks forever: hashing the inputs hung the build
+    else:
+        odd.mkdir()
+    for args in (("validate", "-p", "bac-kan"),
+                 ("build", "-p", "bac-kan", "--format", "html", "--out",
+                  str(project.output))):
+        text = no_crash(cli(project, *args))
+        assert "old.yaml: lỗi RG100 old.yaml là " + (
+            "một ống dẫn (FIFO)" if kind == "fifo" else "một thư mục") in text, text
+        assert "RG400" not in text  # not a write error
+    assert not list(project.output.rglob("*.html"))
+
+
+# ---------------------------------------------------------------------------------------
+# SOURCE_DATE_EPOCH
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "253402300800", "-1", "١٢",
+                                   "1e9"])
+def test_bad_source_date_epoch_stops_before_any_report(seeded, monkeypatch, value):
+    project, _ = seeded
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = cli(project, "build", "-p", "bac-kan", "--format", "html", "--out",
+                 str(project.output))
+    text = no_crash(result)
+    assert result.exit_code == 2, text
+    assert f"SOURCE_DATE_EPOCH={value!r} không dùng được: cần số giây" in text, text
+    assert "bac-kan  2022" not in text and not project.output.exists()  # nothing started
+
+
+def test_good_source_date_epoch_sets_the_metadata_date(seeded, monkeypatch):
+    import datetime as dt
+
+    from reportgen.build.pipeline import source_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " 1672876800 ")
+    assert source_date() == dt.date(2023, 1, 5)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert source_date() is None
