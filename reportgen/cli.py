@@ -196,6 +196,9 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs, s
     project = dataclasses.replace(_project(ctx), strict=strict)
     out = out if out is not None else project.output
     fmts = parse_formats(formats)
+    if "pdf" in fmts:
+        from .writers.fonts import check_fonts
+        check_fonts()  # no report fonts: exit 2 with the packages to install
     # with --all a province linked outside data/ fails alone (build_one checks each one)
     entries = select_entries(project, province, period_option(year, period), all_,
                              check_links=not all_)

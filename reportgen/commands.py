@@ -60,8 +60,51 @@ def period_option(year: Optional[int], period: Optional[str]) -> Optional[str]:
 
 def load_checked(project: Project, entry: Entry, strict: bool = False) -> LoadResult:
     """Load one report (layout, data, earlier periods) and validate it; with `strict`,
-    warnings count as errors."""
-    return check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period), strict)
+    warnings count as errors. Texts the PDF cannot show as written are checked too."""
+    result = check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period),
+                   strict)
+    extra = glyph_findings([project.data / entry.slug / "province.yaml", entry.path])
+    if strict:
+        extra = [Finding(f.file, f.line, f.column, f.code, ERROR, f.message) for f in extra]
+    result.findings = result.findings + extra
+    return result
+
+
+def glyph_findings(paths: list[Path]) -> list[Finding]:
+    """RG303 (warning): a text the PDF's font cannot draw (an emoji in a label printed as an
+    empty box), naming the character and the field. Nothing when the font cannot be told."""
+    from .data.loader import load_yaml
+    from .writers.fonts import missing_glyphs, report_font
+
+    family, cmap = report_font()
+    if not cmap:
+        return []
+    out: list[Finding] = []
+    for path in paths:
+        if not path.is_file():
+            continue
+        loaded = load_yaml(path)
+        for where, text in _texts(loaded.data, ()):
+            missing = missing_glyphs(text, cmap)
+            if missing:
+                chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+                field = ".".join(str(p) for p in where)
+                out.append(loaded.finding(where, "RG303", f"{field}: ký tự {chars} không có "
+                                          f"trong phông {family} của bản PDF (sẽ hiện ô trống "
+                                          "hoặc phông khác): bỏ ký tự hoặc viết bằng chữ",
+                                          WARNING))
+    return out
+
+
+def _texts(data, path: tuple):
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _texts(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _texts(v, path + (i,))
+    elif isinstance(data, str) and not data.isascii():
+        yield path, data
 
 
 @dataclass

@@ -127,3 +127,70 @@ def test_good_source_date_epoch_sets_the_metadata_date(seeded, monkeypatch):
     assert source_date() == dt.date(2023, 1, 5)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
     assert source_date() is None
+
+
+# ---------------------------------------------------------------------------------------
+# fonts: checked with fontconfig before WeasyPrint runs
+
+
+def _fontconfig(tmp_path: Path, *dirs: str) -> Path:
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<fontconfig>'
+                    + "".join(f"<dir>{d}</dir>" for d in dirs)
+                    + f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n",
+                    encoding="utf-8")
+    return conf
+
+
+needs_fontconfig = pytest.mark.skipif(not shutil.which("fc-match"), reason="no fontconfig tools")
+
+
+@needs_fontconfig
+@pytest.mark.parametrize("fonts,says", [
+    ((), "không có phông chữ nào trên máy"),  # WeasyPrint crashed the process (SIGSEGV)
+    (("/usr/share/fonts/truetype/dejavu",), "fontconfig thay bằng DejaVu"),  # silently DejaVu
+])
+def test_pdf_without_the_report_fonts_is_refused_with_the_packages(seeded, tmp_path,
+                                                                     monkeypatch, fonts, says):
+    if fonts and not Path(fonts[0]).is_dir():
+        pytest.skip("no DejaVu fonts on this machine")
+    project, _ = seeded
+    monkeypatch.setenv("FONTCONFIG_FILE", str(_fontconfig(tmp_path, *fonts)))
+    result = cli(project, "build", "-p", "bac-kan", "--format", "pdf,html", "--out",
+                 str(project.output))
+    text = no_crash(result)
+    assert result.exit_code == 2, text
+    assert says in text and "RG403" in text, text
+    assert "sudo apt-get install fonts-liberation2 fonts-croscore" in text
+    assert not project.output.exists()  # stopped before any report
+
+
+@needs_fontconfig
+def test_report_fonts_installed_pass_the_check():
+    from reportgen.writers.fonts import METRIC_COMPATIBLE, check_fonts
+
+    assert check_fonts() in METRIC_COMPATIBLE
+
+
+@needs_fontconfig
+def test_character_missing_from_the_font_is_a_warning_naming_it_and_the_field(seeded):
+    from reportgen.commands import validate
+    from reportgen.writers.fonts import report_font
+
+    family, cmap = report_font()
+    if not cmap:
+        pytest.skip("the report font cannot be read")
+    project, _ = seeded
+    path = project.data / "bac-kan" / "2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "        label: Giá trị sản xuất công nghiệp\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, "        label: Giá trị sản xuất công nghiệp 🏭\n"),
+                    encoding="utf-8")
+    findings = validate(project, "bac-kan").findings
+    [f] = [f for f in findings if f.code == "RG303"]
+    line = text.split("\n").index(old.rstrip("\n")) + 1
+    assert (f.line, f.severity) == (line, "cảnh báo")
+    assert "indicators.gtsx_cong_nghiep.label" in f.message and "'🏭' (U+1F3ED)" in f.message
+    assert family in f.message
+    assert [x for x in findings if x.is_error] == []  # a warning: the build still runs

@@ -199,7 +199,8 @@ def load_report(root: Path, slug: str, period: Period | str,
         raise UsageError(f"không có số liệu {display_path(path)} (các kỳ của '{slug}': {known})")
     province, pfindings, ppath, result.province_loaded = load_province_marked(root, slug)
     result.findings.extend(pfindings)
-    result.findings.extend(not_regular_files(root / slug))
+    result.findings.extend(f for f in not_regular_files(root / slug)
+                           if f.file != display_path(path))  # the loader names that one
     result.files.append(ppath)
     data, loaded = load_period(path)
     result.loaded = loaded

@@ -82,6 +82,9 @@ def render(doc: Document, css: str = "", assets: Iterable[Path] = (), archival: 
     `archival` (the default): tagged PDF/A-3a with the data files attached, XMP metadata,
     bookmarks from the headings and an empty signature field (`writers/archival.py`);
     False gives the plain PDF (kept for the benchmark that measures what archival costs)."""
+    from .fonts import check_fonts
+
+    check_fonts()  # before WeasyPrint: no fonts crashed the process, no Times fell back silently
     weasyprint = _import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
