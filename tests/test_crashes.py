@@ -194,3 +194,36 @@ def test_character_missing_from_the_font_is_a_warning_naming_it_and_the_field(se
     assert "indicators.gtsx_cong_nghiep.label" in f.message and "'🏭' (U+1F3ED)" in f.message
     assert family in f.message
     assert [x for x in findings if x.is_error] == []  # a warning: the build still runs
+
+
+# ---------------------------------------------------------------------------------------
+# a template error in HTML built at run time names the template that wrote it
+
+
+def test_runtime_html_error_names_the_template_not_report_html(seeded):
+    from reportgen.build.pipeline import make_document
+    from reportgen.errors import TemplateError
+
+    project, entry = seeded
+    section = project.templates / "sections" / "thuong_mai.html"
+    section.write_text(section.read_text(encoding="utf-8")
+                       + '\n{{ "<p>một</p><span>hai</span>" | safe }}\n', encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        make_document(project, entry)
+    exc = info.value
+    assert exc.code == "RG505" and "<span>" in exc.message and "|safe" in exc.message
+    assert Path(exc.file).resolve() == section.resolve(), str(exc)
+
+
+def test_literal_html_error_keeps_its_template_line(seeded):
+    from reportgen.build.pipeline import make_document
+    from reportgen.errors import TemplateError
+
+    project, entry = seeded
+    section = project.templates / "sections" / "thuong_mai.html"
+    lines = section.read_text(encoding="utf-8").split("\n")
+    section.write_text("\n".join(lines + ["<span>hai</span>"]), encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        make_document(project, entry)
+    assert (Path(info.value.file).resolve(), info.value.line) == (section.resolve(),
+                                                                  len(lines) + 1)

@@ -57,6 +57,8 @@ META_FIELDS = {"parent_agency", "agency", "number", "nation", "motto", "place_da
 VOID = {"br", "meta"}
 INLINE = {"strong", "em", "br"}
 
+# templates' output is marked <!--rg-template FILE--> … <!--/rg-template--> (render/templating.py)
+SOURCE_MARK = "rg-template"
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)(>|$)")
 _ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -115,6 +117,8 @@ class _TreeBuilder(HTMLParser):
         self.source = source
         self.root = _El("#root", {}, 1)
         self.stack = [self.root]
+        self.sources: list[str] = []  # templates open at this point of the output
+        self.spans: list[tuple[int, Optional[str]]] = []  # (rendered line, template from there)
 
     def _fail(self, tag, attr=None, value=None):
         raise _vocabulary_error(tag, attr, self.source, self.getpos()[0], value)
@@ -153,6 +157,24 @@ class _TreeBuilder(HTMLParser):
 
     def handle_data(self, data):
         self.stack[-1].children.append(data)
+
+    def handle_comment(self, data):
+        """Template marks (reportgen/render/templating.py): which template wrote each line."""
+        if data.startswith(SOURCE_MARK + " "):
+            self.sources.append(data[len(SOURCE_MARK) + 1:])
+            self.spans.append((self.getpos()[0], self.sources[-1]))
+        elif data == "/" + SOURCE_MARK and self.sources:
+            self.sources.pop()
+            self.spans.append((self.getpos()[0], self.sources[-1] if self.sources else None))
+
+    def template_at(self, line: int):
+        """The template whose output holds rendered line `line` (None: not known)."""
+        found = None
+        for start, name in self.spans:
+            if start > line:
+                break
+            found = name
+        return found
 
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # HTML white space: a no-break space (U+00A0) stays
@@ -383,16 +405,32 @@ def _frame(el: _El, source: str, meta: dict) -> None:
             meta.setdefault(key, []).append(_text(child, source))
 
 
+def _in_template(exc: TemplateError, builder: _TreeBuilder, source: str) -> TemplateError:
+    """The error moved to the template that wrote the line (the rendered output's line is no
+    line of any file: the HTML was built at run time, `|safe` or a macro's output)."""
+    from ..errors import display_path
+
+    template = builder.template_at(exc.line) if exc.file == display_path(source) else None
+    if not template:
+        return exc
+    return TemplateError(f"{exc.message} (HTML này được tạo lúc dựng, ví dụ qua |safe hay một "
+                         f"macro, không có sẵn trong mẫu: xem các biểu thức của mẫu này)",
+                         template, 0, code=exc.code)
+
+
 def read(html: str, source: str = "report.html", charts: Optional[DrawChart] = None) -> Document:
     """Parse rendered restricted HTML into the Document; TemplateError on anything else.
 
     `charts(name, width_mm) -> (svg, png)` draws each ``<figure data-chart>``, so the
     Document is complete when it leaves here; without it the pictures stay empty."""
     builder = _TreeBuilder(source)
-    builder.feed(html)
-    builder.close()
-    meta: dict = {"#draw": charts}
-    blocks = _blocks(builder.root, source, meta)
+    try:
+        builder.feed(html)
+        builder.close()
+        meta: dict = {"#draw": charts}
+        blocks = _blocks(builder.root, source, meta)
+    except TemplateError as exc:
+        raise _in_template(exc, builder, source) from None
 
     def one(key: str) -> str:
         return " ".join(meta.get(key, []))

@@ -126,10 +126,26 @@ class AuthoringUndefined(jinja2.StrictUndefined):
         return f"{what} không có thuộc tính '{name}'{hint}"
 
 
+from ..document.reader import SOURCE_MARK  # noqa: E402  <!--rg-template FILE--> … <!--/rg-template-->
+
+
+class _MarkedLoader(jinja2.FileSystemLoader):
+    """Each template's output between two HTML comments naming its file (on its first and
+    last line, so template line numbers do not move). The reader drops comments but uses
+    these to name the template whose output is wrong, when the wrong HTML was built at run
+    time (`|safe`) and no line of the template shows it."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        shown = filename if "--" not in filename and ">" not in filename else template
+        return (f"<!--{SOURCE_MARK} {shown}-->{source}<!--/{SOURCE_MARK}-->", filename,
+                uptodate)
+
+
 @functools.lru_cache(maxsize=32)
 def _environment(paths: tuple[str, ...]) -> jinja2.Environment:
     env = ReportSandbox(
-        loader=jinja2.FileSystemLoader(list(paths)),
+        loader=_MarkedLoader(list(paths)),
         undefined=AuthoringUndefined,
         autoescape=True,
         keep_trailing_newline=False,
