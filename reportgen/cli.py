@@ -53,6 +53,25 @@ def _location_options(envvar: bool = False):
     return decorate
 
 
+def _interrupted(exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C left: the files a build had already replaced by new ones, if any."""
+    from .errors import display_path
+
+    replaced = list(dict.fromkeys(getattr(exc, "replaced", None) or []))
+    unfinished = getattr(exc, "unfinished", False)
+    if not replaced:
+        if unfinished:
+            return ("đã dừng (Ctrl-C); mỗi tệp của báo cáo đang dựng là bản cũ hoặc bản mới "
+                    "hoàn chỉnh, không có tệp dở dang")
+        return "đã dừng (Ctrl-C); các tệp đã có không bị thay đổi"
+    shown = ", ".join(display_path(p) for p in replaced[:6])
+    more = f" và {len(replaced) - 6} tệp khác" if len(replaced) > 6 else ""
+    rest = ("; mỗi tệp khác là bản cũ hoặc bản mới hoàn chỉnh" if unfinished
+            else "; các tệp khác không bị thay đổi")
+    return (f"đã dừng (Ctrl-C); {len(replaced)} tệp đã được thay bằng bản mới: {shown}{more}"
+            f"{rest}; chạy lại lệnh để dựng nốt")
+
+
 def run_safely(fn):
     """Show user errors as `file:line: message` with their exit code; never a traceback."""
     import functools
@@ -64,8 +83,8 @@ def run_safely(fn):
         except ReportgenError as exc:
             click.echo(str(exc), err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("đã dừng (Ctrl-C); các tệp đã có không bị thay đổi", err=True)
+        except KeyboardInterrupt as exc:
+            click.echo(_interrupted(exc), err=True)
             sys.exit(130)
         except Exception as exc:  # a bug: keep the traceback in a file, not on screen
             import tempfile

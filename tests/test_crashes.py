@@ -227,3 +227,102 @@ def test_literal_html_error_keeps_its_template_line(seeded):
         make_document(project, entry)
     assert (Path(info.value.file).resolve(), info.value.line) == (section.resolve(),
                                                                   len(lines) + 1)
+
+
+# ---------------------------------------------------------------------------------------
+# a full disk names the file; Ctrl-C says which files were already replaced
+
+
+def test_no_space_left_names_the_file(seeded, monkeypatch):
+    import errno
+
+    from reportgen.build import pipeline
+
+    project, _ = seeded
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline.os, "fsync", full_disk)
+    result = cli(project, "build", "-p", "bac-kan", "--format", "html", "--out",
+                 str(project.output))
+    text = no_crash(result)
+    assert result.exit_code == 1, text
+    target = project.output / "bac-kan" / "2022" / "bao-cao-bac-kan-2022.html"
+    line = next(x for x in text.splitlines() if "RG400" in x)
+    assert Path(line.split(": lỗi RG400")[0]).resolve() == target.resolve(), text
+    assert "đĩa đã đầy" in line
+    assert not target.exists() and not list(target.parent.glob(".*.tmp"))  # no half file
+
+
+@pytest.mark.parametrize("stop_at", [1, 2])
+def test_ctrl_c_says_which_files_were_already_replaced(seeded, monkeypatch, stop_at):
+    from reportgen.build import pipeline
+
+    project, _ = seeded
+    real = pipeline.atomic_write
+    calls = []
+
+    def write_then_interrupt(path, data):
+        calls.append(path)
+        if len(calls) == stop_at:
+            raise KeyboardInterrupt
+        real(path, data)
+
+    monkeypatch.setattr(pipeline, "atomic_write", write_then_interrupt)
+    result = cli(project, "build", "-p", "bac-kan", "--format", "html,docx", "-j", "1",
+                 "--out", str(project.output))
+    text = no_crash(result)
+    assert result.exit_code == 130, text
+    if stop_at == 1:  # nothing replaced yet
+        assert "đã dừng (Ctrl-C); các tệp đã có không bị thay đổi" in text, text
+    else:
+        [done] = [p for p in calls[:1]]
+        assert done.exists()
+        assert "đã dừng (Ctrl-C); 1 tệp đã được thay bằng bản mới: " in text, text
+        assert done.name in text and "không bị thay đổi" in text.split(done.name)[1]
+
+
+# ---------------------------------------------------------------------------------------
+# very long words: broken in the PDF (warning), refused beyond 1 000 characters
+
+
+def _long_label(project, word: str) -> int:
+    path = project.data / "bac-kan" / "2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "        label: Giá trị sản xuất công nghiệp\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, f"        label: Giá trị sản xuất công nghiệp {word}\n"),
+                    encoding="utf-8")
+    return text.split("\n").index(old.rstrip("\n")) + 1
+
+
+def test_long_word_is_broken_in_the_pdf_and_warned(seeded):
+    import io
+
+    from pypdf import PdfReader
+
+    from reportgen.build.pipeline import make_document, render_formats
+    from reportgen.commands import validate
+
+    project, entry = seeded
+    word = "".join(f"{i:03d}" for i in range(100))  # 300 characters, no space
+    line = _long_label(project, word)
+    [f] = [f for f in validate(project, "bac-kan").findings if f.code == "RG304"]
+    assert (f.line, f.severity) == (line, "cảnh báo") and "một từ dài 300 ký tự" in f.message
+    pdf = render_formats(project, make_document(project, entry), ("pdf",))["pdf"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    # every character is on the page (it used to run off the edge, clipped)
+    assert word in "".join(text.split())
+
+
+def test_word_over_a_thousand_characters_is_an_error(seeded):
+    project, _ = seeded
+    line = _long_label(project, "x" * 200_000)
+    result = cli(project, "build", "-p", "bac-kan", "--format", "pdf", "--out",
+                 str(project.output))
+    text = no_crash(result)
+    assert result.exit_code == 1, text
+    assert f"2022.yaml:{line}:" in text and "lỗi RG125" in text
+    assert "một từ dài 200.000 ký tự" in text and len(max(text.splitlines(), key=len)) < 700
+    assert not project.output.exists() or not list(project.output.rglob("*.pdf"))

@@ -269,8 +269,14 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
                 raise WriteError(f"thư mục {path.parent} dẫn ra ngoài thư mục kết quả {out} "
                                  "(liên kết?): xoá liên kết, reportgen chỉ ghi trong thư mục "
                                  "kết quả", path.parent)
-        for fmt, data in outputs.items():
-            atomic_write(targets[fmt], data)
+        written: list[Path] = []
+        try:
+            for fmt, data in outputs.items():
+                atomic_write(targets[fmt], data)
+                written.append(targets[fmt])
+        except KeyboardInterrupt as exc:  # some formats of this report already replaced
+            exc.replaced = written  # type: ignore[attr-defined]
+            raise
         return BuildResult(entry, "built", list(targets.values()), pages, time.perf_counter() - start,
                            digest=digest, hashes={f: data_hash(d) for f, d in outputs.items()})
     except ReportgenError as exc:
@@ -347,7 +353,11 @@ def _build_parallel(project: Project, entries: list[Entry], formats: tuple[str, 
             if progress:
                 progress(res)
             interrupts.check()
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):  # what the finished workers replaced
+            exc.replaced = [f for r in results if r.status == "built"  # type: ignore[attr-defined]
+                            for f in r.files]
+            exc.unfinished = True  # type: ignore[attr-defined]
         _stop_workers(pool, stop)
         if not check:
             _remove_temps(out, entries, started)
@@ -419,12 +429,17 @@ def _build(project: Project, entries: list[Entry], formats: tuple[str, ...], out
             results = _build_parallel(project, entries, formats, out, force, check, jobs,
                                       progress, record, started, interrupts)
         else:
-            for e in entries:
-                res = build_one(project, e, formats, out, force, check, record)
-                results.append(res)
-                if progress:
-                    progress(res)
-                interrupts.check()
+            try:
+                for e in entries:
+                    res = build_one(project, e, formats, out, force, check, record)
+                    results.append(res)
+                    if progress:
+                        progress(res)
+                    interrupts.check()
+            except KeyboardInterrupt as exc:  # say which files were already replaced
+                exc.replaced = [f for r in results if r.status == "built"  # type: ignore
+                                for f in r.files] + getattr(exc, "replaced", [])
+                raise
     for res in results:  # what each worker rendered, from the hash it computed first
         if res.status == "built" and res.digest is not None:
             record[f"{res.entry.slug}/{res.entry.period.slug}"] = {"input": res.digest,
