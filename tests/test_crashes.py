@@ -160,7 +160,7 @@ def test_pdf_without_the_report_fonts_is_refused_with_the_packages(seeded, tmp_p
                  str(project.output))
     text = no_crash(result)
     assert result.exit_code == 2, text
-    assert says in text and "RG403" in text, text
+    assert says in text and "RG406" in text, text
     assert "sudo apt-get install fonts-liberation2 fonts-croscore" in text
     assert not project.output.exists()  # stopped before any report
 

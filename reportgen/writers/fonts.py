@@ -30,7 +30,7 @@ class FontError(ReportgenError):
     """The fonts the PDF needs are not installed."""
 
     exit_code = 2
-    code = "RG403"
+    code = "RG406"
 
 
 def _run(*args: str) -> Optional[str]:
