@@ -326,3 +326,25 @@ def test_word_over_a_thousand_characters_is_an_error(seeded):
     assert f"2022.yaml:{line}:" in text and "lỗi RG125" in text
     assert "một từ dài 200.000 ký tự" in text and len(max(text.splitlines(), key=len)) < 700
     assert not project.output.exists() or not list(project.output.rglob("*.pdf"))
+
+
+# ---------------------------------------------------------------------------------------
+# the whole corpus through `build`: a finding or a clear error, never exit 70
+
+
+def test_no_corpus_file_crashes_a_build(tree):
+    """Every file of tests/bad as the period file of a build (HTML only): exit 1 with the
+    file named, never 70 (an internal error) nor a traceback; nothing written outside."""
+    bad = Path(__file__).resolve().parent / "bad"
+    shutil.copytree(ROOT / "templates", tree.templates, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("layout.yaml"))
+    out = tree.root / "output"
+    codes = {}
+    for path in sorted(bad.glob("*.yaml")):
+        tree.write(path.read_bytes())
+        result = tree.cli("build", "--all", "--format", "html", "--out", str(out))
+        text = no_crash(result)
+        codes[path.name] = result.exit_code
+        assert result.exit_code in (0, 1), (path.name, text)
+    # warnings only (RG3xx) build; every other file fails with its finding
+    assert sum(1 for c in codes.values() if c == 1) >= len(codes) - 5, codes
