@@ -205,7 +205,7 @@ def test_runtime_html_error_names_the_template_not_report_html(seeded):
     from reportgen.errors import TemplateError
 
     project, entry = seeded
-    section = project.templates / "sections" / "thuong_mai.html"
+    section = project.templates / "sections" / "default.html"
     section.write_text(section.read_text(encoding="utf-8")
                        + '\n{{ "<p>một</p><span>hai</span>" | safe }}\n', encoding="utf-8")
     with pytest.raises(TemplateError) as info:
@@ -220,7 +220,7 @@ def test_literal_html_error_keeps_its_template_line(seeded):
     from reportgen.errors import TemplateError
 
     project, entry = seeded
-    section = project.templates / "sections" / "thuong_mai.html"
+    section = project.templates / "sections" / "default.html"
     lines = section.read_text(encoding="utf-8").split("\n")
     section.write_text("\n".join(lines + ["<span>hai</span>"]), encoding="utf-8")
     with pytest.raises(TemplateError) as info:
