@@ -180,11 +180,6 @@ def not_regular_files(folder: Path) -> list[Finding]:
     return out
 
 
-def load_report(root: Path, slug: str, period: Period | str, layout_sections=None) -> LoadResult:
-    """Load, validate and derive one report. Never raises for bad data."""
-    from .validate import check_report
-
-
 def load_report(root: Path, slug: str, period: Period | str,
                 layout: Optional[Layout] = None) -> LoadResult:
     """Load one report: province, period, the previous period and every earlier period of
