@@ -354,10 +354,12 @@ def schema(out, check):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="CỔNG",
               help="Cổng trên 127.0.0.1 (0: cổng trống bất kỳ).")
 @_location_options()
+@click.option("--no-open", "no_open", is_flag=True, help="Không tự mở trình duyệt.")
 @click.pass_context
 @run_safely
-def preview(ctx, province, year, period, port):
-    """Xem trước báo cáo HTML trên trình duyệt, tự tải lại khi sửa số liệu hay mẫu."""
+def preview(ctx, province, year, period, port, no_open):
+    """Xem trước báo cáo đúng như bản in (trang A4 của bản PDF) trên trình duyệt; tự dựng
+    lại khi lưu số liệu, mẫu hay bảng định kiểu."""
     from .commands import period_option, select_entries
     from .errors import UsageError
     from .authoring.preview import PreviewServer
@@ -375,7 +377,23 @@ def preview(ctx, province, year, period, port):
         raise UsageError(f"không mở được cổng {port} trên 127.0.0.1: {os_reason(exc)}") from None
     click.echo(f"xem trước {entries[0].slug} {entries[0].period.slug} tại {server.url} "
                "(Ctrl-C để dừng)", err=True)
-    server.serve_forever()
+
+    def open_browser() -> None:
+        import os
+        import threading
+        import webbrowser
+        if (sys.platform.startswith("linux") and not os.environ.get("BROWSER")
+                and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+            # no desktop: webbrowser would start a text browser in this terminal
+            click.echo(f"không có màn hình đồ hoạ: mở {server.url} trong trình duyệt", err=True)
+            return
+
+        def run() -> None:
+            if not webbrowser.open(server.url):
+                click.echo(f"không mở được trình duyệt: mở {server.url} bằng tay", err=True)
+        threading.Thread(target=run, daemon=True, name="preview-open").start()
+
+    server.serve_forever(on_ready=None if no_open else open_browser)
 
 
 def _one_period(province, year, period):

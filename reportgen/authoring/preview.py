@@ -1,17 +1,25 @@
-"""`reportgen preview`: the HTML report on http://127.0.0.1:PORT/, reloaded on every change.
+"""`reportgen preview`: the report as it will print, on http://127.0.0.1:PORT/, redrawn on every
+save.
 
-A small stdlib server (http.server in a thread, bound to 127.0.0.1 only) serves:
+A small stdlib server (http.server in threads, bound to 127.0.0.1 only, answering only
+requests whose Host header names this machine's loopback: DNS rebinding) serves:
 
-* ``/``         the HTML writer's output for one report, plus a tiny script injected here
-                (and only here: the built HTML file never has it) that polls ``/version``
-                every 500 ms and reloads the page when the answer changes;
-* ``/version``  a token that changes whenever a file the report depends on changes.
+* ``/``              the pages: the PDF that `reportgen build` writes, each page drawn as a
+                     picture (pypdfium2) on a grey desk, so margins, page numbers and page
+                     breaks are exactly the PDF's; above them the findings of the data
+                     (errors and warnings), each with file:line and the text of that line;
+* ``/van-ban``       the HTML text view (the HTML writer's output), one click away;
+* ``/trang/N.png``   page N of the current version; ``/bao-cao.pdf`` the PDF itself;
+* ``/version``       a token that changes whenever a file the report depends on changes;
+                     ``/version?cho=TOKEN`` waits (up to 25 s) until it differs from TOKEN.
 
-A watcher thread polls the modification time and size of every input of the report (data
-files, province file, layout, templates and stylesheet, province templates; the same list
-the build record uses) a few times a second. When the data has findings or a template is
-broken, the page shows the messages (file, line, code, what to do) instead of the report,
-and comes back by itself once the files are fixed. Nothing here is ever written to disk.
+Both pages carry a small script, injected here only (a built file never has it): it waits on
+``/version?cho=…`` and reloads the page as soon as the token changes, keeping the scroll
+position (sessionStorage). A watcher thread polls the modification time and size of every
+input of the report (the list the build record uses) ten times a second and starts the new
+render at once, before the browser asks. When the data has errors or a template is broken,
+the page shows the messages (file, line, the line's text, code, what to do) instead of the
+pages, and comes back by itself once the files are fixed. Nothing is written to disk.
 """
 from __future__ import annotations
 
@@ -21,58 +29,83 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Optional
+from urllib.parse import parse_qs, urlsplit
 
 from ..data.dataset import Entry
-from ..errors import ReportgenError
+from ..errors import Finding, ReportgenError
 from ..project import Project
 
 HOST = "127.0.0.1"
-POLL_SECONDS = 0.25  # file watcher
-PAGE_POLL_MS = 500   # the page asking /version
+POLL_SECONDS = 0.1   # file watcher
+WAIT_SECONDS = 25.0  # the longest a /version?cho=… request is held
+PAGE_DPI = 96        # one CSS pixel per pixel on a usual screen: A4 is 794 × 1123
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+REFUSED_HOST = ("Từ chối: bản xem trước chỉ trả lời địa chỉ http://127.0.0.1 hoặc "
+                "http://localhost trên máy này.\n")
 
 _SCRIPT = """<script>
-/* reportgen preview: reload when a data file, template or stylesheet changes */
+/* reportgen preview: reload when a data file, template or stylesheet changes, keeping the
+   scroll position */
 (function () {
   var version = "%s";
-  function poll() {
-    fetch("/version", {cache: "no-store"})
+  var key = "reportgen-scroll:" + location.pathname;
+  var saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    var xy = saved.split(",");
+    window.scrollTo(+xy[0], +xy[1]);
+  }
+  function keep() { sessionStorage.setItem(key, window.scrollX + "," + window.scrollY); }
+  window.addEventListener("scroll", keep, {passive: true});
+  window.addEventListener("beforeunload", keep);
+  function wait() {
+    fetch("/version?cho=" + encodeURIComponent(version), {cache: "no-store"})
       .then(function (r) { return r.text(); })
       .then(function (v) {
-        if (v !== version) { location.reload(); } else { setTimeout(poll, %d); }
+        if (v !== version) { keep(); location.reload(); } else { wait(); }
       })
-      .catch(function () { setTimeout(poll, 2000); });
+      .catch(function () { setTimeout(wait, 1000); });
   }
-  setTimeout(poll, %d);
+  wait();
 })();
 </script>
 """
 
-_ERROR_PAGE = """<!DOCTYPE html>
+_STYLE = """
+body { margin: 0; background: #e8e8e8; font-family: sans-serif; color: #222; }
+#reportgen-bar { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid #bbb;
+  padding: 6px 16px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
+#reportgen-bar strong { font-size: 15px; }
+#reportgen-bar a { color: #1f4e79; }
+#reportgen-findings { max-width: 794px; margin: 16px auto 0; }
+.finding { background: #fff; border-left: 5px solid #c55a11; margin: 0 0 8px; padding: 6px 10px; }
+.finding.loi { border-left-color: #b00020; }
+.finding .where { font-family: monospace; font-weight: bold; }
+.finding .kind { text-transform: uppercase; font-size: 12px; font-weight: bold; }
+.finding.loi .kind { color: #b00020; } .finding.canh-bao .kind { color: #a04000; }
+.finding pre { margin: 4px 0 0; padding: 4px 6px; background: #f4f4f4; white-space: pre-wrap; }
+.pages { padding: 16px 0 32px; }
+.page { display: block; margin: 0 auto 16px; background: #fff; box-shadow: 0 1px 4px rgba(0,0,0,.35); }
+.note { max-width: 794px; margin: 16px auto; }
+"""
+
+_PAGE = """<!DOCTYPE html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
-<title>Chưa dựng được báo cáo: reportgen preview</title>
-<style>
-body {{ font-family: sans-serif; margin: 2em; max-width: 60em; }}
-h1 {{ color: #a00; font-size: 1.4em; }}
-pre {{ white-space: pre-wrap; background: #fff4f4; border: 1px solid #e0b4b4; padding: 1em; }}
-</style>
+<title>{title}</title>
+<style>{style}</style>
 </head>
 <body>
-<h1>{title}</h1>
-<p>{lead}</p>
-<pre id="reportgen-errors">{body}</pre>
+<div id="reportgen-bar"><strong>{heading}</strong>{links}<span id="reportgen-status">{status}</span></div>
+{findings}
+{body}
 </body>
 </html>
 """
-
-
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-REFUSED_HOST = ("Từ chối: bản xem trước chỉ trả lời địa chỉ http://127.0.0.1 hoặc "
-                "http://localhost trên máy này.\n")
 
 
 def host_allowed(host: Optional[str], port: int) -> bool:
@@ -80,30 +113,116 @@ def host_allowed(host: Optional[str], port: int) -> bool:
     if not host:
         return False
     host = host.strip().lower()
-    name, sep, given = host.rpartition(":") if not host.endswith("]") else (host, "", "")
-    if not sep:
+    if host.endswith("]"):
         name, given = host, ""
+    else:
+        name, sep, given = host.rpartition(":")
+        if not sep:
+            name, given = host, ""
     if name.endswith("."):
         name = name[:-1]
     if name not in LOOPBACK_NAMES:
         return False
-    return given == "" and port == 80 or given == str(port)
+    return (given == "" and port == 80) or given == str(port)
 
 
 def inject(page: str, version: str) -> str:
     """The page with the reload script before ``</body>``."""
-    script = _SCRIPT % (version, PAGE_POLL_MS, PAGE_POLL_MS)
+    script = _SCRIPT % version
     at = page.rfind("</body>")
     return page + script if at < 0 else page[:at] + script + page[at:]
 
 
-def error_page(title: str, lead: str, body: str) -> str:
-    return _ERROR_PAGE.format(title=html.escape(title), lead=html.escape(lead),
-                              body=html.escape(body))
+def line_text(file: Optional[str], line: int) -> Optional[str]:
+    """The text of line `line` of `file` (for a finding), or None."""
+    if not file or line <= 0:
+        return None
+    try:
+        with open(file, encoding="utf-8", errors="replace") as fh:
+            for n, text in enumerate(fh, start=1):
+                if n == line:
+                    text = text.rstrip("\r\n")
+                    return text if len(text) <= 300 else text[:300] + "…"
+    except OSError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One message on the page: where, how bad, what."""
+
+    where: str
+    error: bool
+    code: str
+    message: str
+    text: Optional[str]  # the line it points at
+
+    @classmethod
+    def of_finding(cls, f: Finding) -> "Shown":
+        where = f.file + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.line and f.column else "")
+        return cls(where, f.is_error, f.code, f.message, line_text(f.file, f.line))
+
+    @classmethod
+    def of_error(cls, exc: ReportgenError) -> "Shown":
+        where = (exc.file or "") + (f":{exc.line}" if exc.file and exc.line else "")
+        return cls(where, True, exc.code, exc.message, line_text(exc.file, exc.line))
+
+
+def findings_html(shown: list["Shown"]) -> str:
+    if not shown:
+        return ""
+    out = ['<div id="reportgen-findings">']
+    for s in shown:
+        kind = "lỗi" if s.error else "cảnh báo"
+        cls = "loi" if s.error else "canh-bao"
+        text = f"<pre>{html.escape(s.text)}</pre>" if s.text is not None else ""
+        out.append(f'<div class="finding {cls}"><span class="where">{html.escape(s.where)}</span> '
+                   f'<span class="kind">{kind}</span> {html.escape(s.code)} '
+                   f'{html.escape(s.message)}{text}</div>')
+    out.append("</div>")
+    return "\n".join(out)
+
+
+@dataclass
+class Render:
+    """What one version of the files gives: pages and text view, or the messages."""
+
+    version: str
+    ok: bool
+    shown: list[Shown] = field(default_factory=list)
+    pdf: bytes = b""
+    pages: list[bytes] = field(default_factory=list)  # PNG per page
+    sizes: list[tuple[int, int]] = field(default_factory=list)
+    text_view: str = ""
+    seconds: float = 0.0
+    crash: str = ""
+
+
+def rasterize(pdf: bytes, dpi: int = PAGE_DPI) -> tuple[list[bytes], list[tuple[int, int]]]:
+    """Each page of the PDF as PNG bytes, and its size in pixels."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    pages, sizes = [], []
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            image = page.render(scale=dpi / 72).to_pil()
+            buf = io.BytesIO()
+            image.save(buf, format="PNG", compress_level=1)
+            pages.append(buf.getvalue())
+            sizes.append(image.size)
+            page.close()
+    finally:
+        doc.close()
+    return pages, sizes
 
 
 class PreviewServer:
-    """Serve one report's HTML with live reload. `start()` runs it in background threads;
+    """Serve one report's pages with live reload. `start()` runs it in background threads;
     `serve_forever()` blocks (the CLI); `close()` stops both."""
 
     def __init__(self, project: Project, entry: Entry, port: int = 8000,
@@ -115,9 +234,9 @@ class PreviewServer:
         self._token = secrets.token_hex(4)  # a restarted server reloads open pages
         self._count = 0
         self._stamp: Optional[tuple] = None
-        self._state = threading.Lock()    # version and stamp
-        self._render_lock = threading.Lock()  # one render at a time
-        self._page: Optional[tuple[str, bytes]] = None  # (version, bytes)
+        self._changed = threading.Condition()  # version and stamp; notified on a change
+        self._render_lock = threading.Lock()   # one render at a time
+        self._last: Optional[Render] = None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.httpd = ThreadingHTTPServer((HOST, port), self._handler())
@@ -131,7 +250,7 @@ class PreviewServer:
 
     @property
     def version(self) -> str:
-        with self._state:
+        with self._changed:
             return f"{self._token}-{self._count}"
 
     def watched_files(self) -> list[Path]:
@@ -156,53 +275,126 @@ class PreviewServer:
     def check(self) -> bool:
         """Poll the files once; True (and a new version) when something changed."""
         stamp = self._current_stamp()
-        with self._state:
+        with self._changed:
             if stamp == self._stamp:
                 return False
             first = self._stamp is None
             self._stamp = stamp
             self._count += 1
+            self._changed.notify_all()
         if not first:
-            self.log("tệp thay đổi: trang sẽ tải lại")
+            self.log("tệp thay đổi: đang dựng lại")
         return True
+
+    def wait_for_change(self, seen: str, timeout: float = WAIT_SECONDS) -> str:
+        """The version, once it differs from `seen` (or after `timeout`)."""
+        end = time.monotonic() + timeout
+        with self._changed:
+            while f"{self._token}-{self._count}" == seen and not self._stop.is_set():
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(min(left, 1.0))
+            return f"{self._token}-{self._count}"
 
     def _watch(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             try:
-                self.check()
+                if self.check():
+                    self.render()  # at once: the browser finds it ready
             except Exception as exc:  # never let the watcher die silently
                 self.log(f"lỗi khi theo dõi tệp: {exc}")
 
     # -------------------------------------------------------------- rendering
-    def page(self) -> bytes:
-        """The page for the current files (rendered once per version)."""
+    def render(self) -> Render:
+        """The render of the current files (done once per version)."""
         self.check()
         with self._render_lock:
             version = self.version
-            if self._page is not None and self._page[0] == version:
-                return self._page[1]
+            if self._last is not None and self._last.version == version:
+                return self._last
             start = time.perf_counter()
-            text, ok = self._render()
-            data = inject(text, version).encode("utf-8")
-            self._page = (version, data)
-            took = time.perf_counter() - start
-            self.log(f"{'đã dựng' if ok else 'có lỗi, đang hiện lỗi trên trang'} "
-                     f"({took:.2f} giây)")
-            return data
+            result = self._render(version)
+            result.seconds = time.perf_counter() - start
+            self._last = result
+            if result.ok:
+                self.log(f"đã dựng {len(result.pages)} trang ({result.seconds:.2f} giây)")
+            else:
+                self.log(f"có lỗi, đang hiện lỗi trên trang ({result.seconds:.2f} giây)")
+            return result
 
-    def _render(self) -> tuple[str, bool]:
+    def _render(self, version: str) -> Render:
         from ..build.pipeline import make_document, render_formats
-        what = f"{self.entry.slug} {self.entry.period.slug}"
-        lead = "Sửa các chỗ dưới đây; trang tự tải lại khi tệp thay đổi."
+        from ..commands import load_checked
+        from ..errors import DataError
+
         try:
-            doc = make_document(self.project, self.entry)
-            return render_formats(self.project, doc, ("html",), self.project.data / self.entry.slug)["html"].decode("utf-8"), True
+            checked = load_checked(self.project, self.entry)
+            shown = [Shown.of_finding(f) for f in sorted(checked.findings,
+                                                           key=lambda f: (not f.is_error, f))]
+            if not checked.ok:
+                return Render(version, False, shown)
+            doc = make_document(self.project, self.entry, checked=checked)
+            out = render_formats(self.project, doc, ("pdf", "html"),
+                                 self.project.data / self.entry.slug)
+            pdf, text_view = out["pdf"], out["html"].decode("utf-8")
+            pages, sizes = rasterize(pdf)
+            return Render(version, True, shown, pdf, pages, sizes, text_view)
+        except DataError as exc:
+            return Render(version, False, [Shown.of_finding(f) for f in exc.findings])
         except ReportgenError as exc:
-            return error_page(f"Chưa dựng được báo cáo {what}", lead, str(exc)), False
+            return Render(version, False, [Shown.of_error(exc)])
         except Exception:  # a bug: show it rather than stop the preview
-            return error_page(f"Lỗi nội bộ của reportgen khi dựng {what}",
+            return Render(version, False, crash=traceback.format_exc())
+
+    # -------------------------------------------------------------- pages
+    @property
+    def what(self) -> str:
+        return f"{self.entry.slug} {self.entry.period.slug}"
+
+    def _page(self, r: Render, heading: str, links: str, status: str, body: str) -> bytes:
+        text = _PAGE.format(title=html.escape(f"{heading} (xem trước)"), style=_STYLE,
+                            heading=html.escape(heading), links=links, status=html.escape(status),
+                            findings=findings_html(r.shown), body=body)
+        return inject(text, r.version).encode("utf-8")
+
+    def pages_view(self) -> bytes:
+        r = self.render()
+        pdf_link = ' <a href="/bao-cao.pdf">Mở tệp PDF</a>' if r.ok else ""
+        links = f'<a id="reportgen-text-link" href="/van-ban">Xem dạng văn bản (HTML)</a>{pdf_link}'
+        warnings = sum(1 for s in r.shown if not s.error)
+        if r.crash:
+            return self._page(r, f"Lỗi nội bộ của reportgen khi dựng {self.what}", links,
                               "Vui lòng báo lỗi kèm nội dung dưới đây.",
-                              traceback.format_exc()), False
+                              f'<pre class="note" id="reportgen-errors">{html.escape(r.crash)}</pre>')
+        if not r.ok:
+            errors = sum(1 for s in r.shown if s.error)
+            return self._page(r, f"Chưa dựng được báo cáo {self.what}", links,
+                              f"{errors} lỗi, {warnings} cảnh báo. Sửa các chỗ dưới đây; trang "
+                              "tự tải lại khi tệp thay đổi.", "")
+        imgs = "\n".join(
+            f'<img class="page" src="/trang/{n}.png?v={r.version}" width="{w}" height="{h}" '
+            f'alt="Trang {n}">' for n, (w, h) in enumerate(r.sizes, start=1))
+        status = f"{len(r.pages)} trang A4, như bản PDF" + (f"; {warnings} cảnh báo" if warnings else "")
+        return self._page(r, f"Báo cáo {self.what}", links, status,
+                          f'<div class="pages" id="reportgen-pages">\n{imgs}\n</div>')
+
+    def text_view(self) -> bytes:
+        r = self.render()
+        if not r.ok:
+            return self.pages_view()
+        bar = ('<div id="reportgen-bar" style="font-family:sans-serif;padding:6px 0;'
+               'border-bottom:1px solid #bbb;margin-bottom:12px">'
+               '<a id="reportgen-pages-link" href="/">Xem trang in (như bản PDF)</a></div>')
+        page = r.text_view
+        at = page.find("<body>")
+        if at >= 0:
+            page = page[:at + 6] + "\n" + bar + page[at + 6:]
+        return inject(page, r.version).encode("utf-8")
+
+    def page_image(self, n: int) -> Optional[bytes]:
+        r = self.render()
+        return r.pages[n - 1] if r.ok and 1 <= n <= len(r.pages) else None
 
     # -------------------------------------------------------------- HTTP
     def _handler(self):
@@ -215,13 +407,23 @@ class PreviewServer:
                     # would otherwise read the report
                     self._send(403, "text/plain; charset=utf-8", REFUSED_HOST.encode())
                     return
-                path = self.path.split("?", 1)[0]
+                parts = urlsplit(self.path)
+                path = parts.path
                 if path == "/version":
-                    self._send(200, "text/plain; charset=utf-8", server.version.encode())
+                    seen = parse_qs(parts.query).get("cho", [None])[0]
+                    v = server.wait_for_change(seen) if seen else server.version
+                    self._send(200, "text/plain; charset=utf-8", v.encode())
                 elif path in ("/", "/index.html"):
-                    self._send(200, "text/html; charset=utf-8", server.page())
+                    self._send(200, "text/html; charset=utf-8", server.pages_view())
+                elif path == "/van-ban":
+                    self._send(200, "text/html; charset=utf-8", server.text_view())
+                elif path == "/bao-cao.pdf" and server.render().ok:
+                    self._send(200, "application/pdf", server.render().pdf)
+                elif path.startswith("/trang/") and path.endswith(".png") \
+                        and path[7:-4].isdigit() and (img := server.page_image(int(path[7:-4]))):
+                    self._send(200, "image/png", img)
                 else:
-                    self._send(404, "text/plain; charset=utf-8", b"not found")
+                    self._send(404, "text/plain; charset=utf-8", "không có trang này\n".encode())
 
             def _send(self, status: int, ctype: str, body: bytes) -> None:
                 self.send_response(status)
@@ -234,7 +436,7 @@ class PreviewServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def log_message(self, format, *args):  # quiet: the page polls twice a second
+            def log_message(self, format, *args):  # quiet: the page asks all the time
                 pass
 
         return Handler
@@ -247,10 +449,12 @@ class PreviewServer:
             self._threads.append(t)
         return self
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, on_ready: Optional[Callable[[], None]] = None) -> None:
         watcher = threading.Thread(target=self._watch, daemon=True, name="preview-watch")
         watcher.start()
         self._threads.append(watcher)
+        if on_ready is not None:
+            on_ready()
         try:
             self.httpd.serve_forever()
         finally:
@@ -258,6 +462,8 @@ class PreviewServer:
 
     def close(self) -> None:
         self._stop.set()
+        with self._changed:
+            self._changed.notify_all()
         if any(t.name == "preview-serve_forever" for t in self._threads):
             self.httpd.shutdown()
         self.httpd.server_close()
