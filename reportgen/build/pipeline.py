@@ -237,7 +237,9 @@ class BuildResult:
 
 
 def pdf_pages(data: bytes) -> Optional[int]:
-    """Page count of a PDF we wrote."""
+    """Page count of a PDF we wrote (the PDF writer's bytes know it)."""
+    if getattr(data, "pages", None) is not None:
+        return data.pages
     import io
     from pypdf import PdfReader
     return len(PdfReader(io.BytesIO(data)).pages)

@@ -7,12 +7,56 @@ document, never from the clock, so identical input gives identical bytes.
 """
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Iterable
 
 from ..document.types import Document
 from ..errors import WriteError
 from . import html as html_writer
+
+
+class PdfBytes(bytes):
+    """The PDF's bytes, knowing their page count (the build reports it without parsing the
+    file again: pypdf alone would cost 0,2 s of every cold process)."""
+
+    pages: int
+
+
+def _ldconfig_find_library():
+    """A `ctypes.util.find_library` that reads `ldconfig -p` once. WeasyPrint's dependencies
+    are opened by several names each (Windows and macOS ones too); the standard function runs
+    ldconfig for every name and then gcc and ld for every name it does not find: 20 processes
+    and 0,2–0,6 s of every cold start. Same answers for every library ldconfig knows; a name it
+    does not know is None, unless LD_LIBRARY_PATH is set (the slow search then looks there)."""
+    import ctypes.util
+    import struct
+
+    original = ctypes.util.find_library
+    ldconfig = next((p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.path.exists(p)), None)
+    if not sys.platform.startswith("linux") or ldconfig is None:
+        return original
+    try:
+        listing = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=30,
+                                 env={"LC_ALL": "C", "LANG": "C"}).stdout
+    except (OSError, subprocess.SubprocessError):
+        return original
+    # the ABI filter of ctypes.util._findSoname_ldconfig
+    abi = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
+           "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}.get(
+        f"{os.uname().machine}-{struct.calcsize('l') * 8}", "libc6")
+    slow_ok = bool(os.environ.get("LD_LIBRARY_PATH"))
+
+    def find_library(name):
+        m = re.search(r"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(name), abi), listing)
+        if m:
+            return m.group(1)
+        return original(name) if slow_ok else None
+
+    return find_library
 
 
 def _fetcher(allowed: Iterable[Path]):
@@ -43,8 +87,13 @@ def _fetcher(allowed: Iterable[Path]):
 
 
 def _import_weasyprint():
-    """WeasyPrint, or a message saying what to install: without Pango (Windows and macOS
-    need it installed apart) its import fails with an English OSError about a library."""
+    """WeasyPrint, its C libraries located with one ldconfig call (`_ldconfig_find_library`),
+    or a message saying what to install: without Pango (Windows and macOS need it installed
+    apart) its import fails with an English OSError about a library."""
+    import ctypes.util
+    original = ctypes.util.find_library
+    if "weasyprint" not in sys.modules:
+        ctypes.util.find_library = _ldconfig_find_library()
     try:
         import weasyprint
     except (OSError, ImportError) as exc:
@@ -53,6 +102,8 @@ def _import_weasyprint():
                          "GTK3; macOS: brew install pango; Debian/Ubuntu: libpango-1.0-0 "
                          f"libpangoft2-1.0-0), hoặc dựng không có PDF: --format docx,html "
                          f"({type(exc).__name__})", code="RG402") from None
+    finally:
+        ctypes.util.find_library = original
     return weasyprint
 
 
@@ -76,7 +127,7 @@ def _attachments(doc: Document) -> list:
 
 
 def render(doc: Document, css: str = "", assets: Iterable[Path] = (), archival: bool = True,
-           **_: object) -> bytes:
+           **_: object) -> PdfBytes:
     """PDF bytes of the document (A4, fonts and page numbers from the stylesheet).
 
     `archival` (the default): tagged PDF/A-3a with the data files attached, XMP metadata,
@@ -97,6 +148,13 @@ def render(doc: Document, css: str = "", assets: Iterable[Path] = (), archival: 
                        stylesheets=[weasyprint.CSS(string=BOOKMARKS_CSS)])
     try:
         html = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher(assets))
-        return html.write_pdf(**options)
+        # HTML.write_pdf() is render() then write_pdf(): done in two steps to keep the pages
+        finish = options.pop("finisher", None)
+        options = {**weasyprint.DEFAULT_OPTIONS, **options}
+        laid_out = html.render(**options)
+        out = PdfBytes(laid_out.write_pdf(None, 1, finish, **{
+            k: options[k] for k in weasyprint.DEFAULT_OPTIONS}))
+        out.pages = len(laid_out.pages)
+        return out
     except FatalURLFetchingError as exc:
         raise WriteError(str(exc), code="RG401") from None
