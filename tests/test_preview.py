@@ -102,6 +102,7 @@ def test_serves_the_pdf_pages_and_the_text_view(server, tree):
     assert 'href="/van-ban"' in page and "Xem dạng văn bản (HTML)" in page
     assert f'var version = "{version}";' in page and 'fetch("/version?cho="' in page
     assert page.count("<script>") == 1 and 'lang="vi"' in page
+    assert "<strong>Báo cáo Bắc Kạn, năm 2022</strong>" in page
     # the text view: the HTML file of the build, plus the bar and the script of the preview
     text = get(server.url + "van-ban")
     assert "Giá trị sản xuất công nghiệp (giá so sánh 2010) ước đạt 1.586,397 tỷ đồng" in text

@@ -197,6 +197,7 @@ class Render:
     text_view: str = ""
     seconds: float = 0.0
     crash: str = ""
+    name: str = ""  # "Bắc Kạn, năm 2022" once the data loads
 
 
 def rasterize(pdf: bytes, dpi: int = PAGE_DPI) -> tuple[list[bytes], list[tuple[int, int]]]:
@@ -334,12 +335,15 @@ class PreviewServer:
                                                            key=lambda f: (not f.is_error, f))]
             if not checked.ok:
                 return Render(version, False, shown)
+            from ..render.templating import period_label
+            name = (f"{checked.report.province.name}, "
+                    f"{period_label(self.entry.period.year, self.entry.period.half)}")
             doc = make_document(self.project, self.entry, checked=checked)
             out = render_formats(self.project, doc, ("pdf", "html"),
                                  self.project.data / self.entry.slug)
             pdf, text_view = out["pdf"], out["html"].decode("utf-8")
             pages, sizes = rasterize(pdf)
-            return Render(version, True, shown, pdf, pages, sizes, text_view)
+            return Render(version, True, shown, pdf, pages, sizes, text_view, name=name)
         except DataError as exc:
             return Render(version, False, [Shown.of_finding(f) for f in exc.findings])
         except ReportgenError as exc:
@@ -376,7 +380,7 @@ class PreviewServer:
             f'<img class="page" src="/trang/{n}.png?v={r.version}" width="{w}" height="{h}" '
             f'alt="Trang {n}">' for n, (w, h) in enumerate(r.sizes, start=1))
         status = f"{len(r.pages)} trang A4, như bản PDF" + (f"; {warnings} cảnh báo" if warnings else "")
-        return self._page(r, f"Báo cáo {self.what}", links, status,
+        return self._page(r, f"Báo cáo {r.name or self.what}", links, status,
                           f'<div class="pages" id="reportgen-pages">\n{imgs}\n</div>')
 
     def text_view(self) -> bytes:
