@@ -326,18 +326,18 @@ class PreviewServer:
 
     def _render(self, version: str) -> Render:
         from ..build.pipeline import make_document, render_formats
-        from ..commands import load_checked
+        from ..data.dataset import load_inputs
+        from ..data.validate import check
         from ..errors import DataError
 
         try:
-            checked = load_checked(self.project, self.entry)
+            checked = check(load_inputs(self.project.data, self.project.template_dirs,
+                                        self.entry.slug, self.entry.period))
             shown = [Shown.of_finding(f) for f in sorted(checked.findings,
                                                            key=lambda f: (not f.is_error, f))]
             if not checked.ok:
                 return Render(version, False, shown)
-            from ..render.templating import period_label
-            name = (f"{checked.report.province.name}, "
-                    f"{period_label(self.entry.period.year, self.entry.period.half)}")
+            name = f"{checked.report.province.name}, {self.entry.period.label}"
             doc = make_document(self.project, self.entry, checked=checked)
             out = render_formats(self.project, doc, ("pdf", "html"),
                                  self.project.data / self.entry.slug)
