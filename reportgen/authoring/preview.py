@@ -383,6 +383,8 @@ class PreviewServer:
         return self._page(r, f"Báo cáo {r.name or self.what}", links, status,
                           f'<div class="pages" id="reportgen-pages">\n{imgs}\n</div>')
 
+    page = pages_view  # the page at "/" (older name, used by tests)
+
     def text_view(self) -> bytes:
         r = self.render()
         if not r.ok:
