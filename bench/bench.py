@@ -205,8 +205,7 @@ def preview(tmp: Path, edits: int) -> None:
             clear = getattr(charts, "clear_cache", None)
             if clear:
                 clear()
-            text = good.replace("Phát triển năng lượng tái tạo",
-                                f"Phát triển năng lượng tái tạo (lần sửa {i + 1})", 1)
+            text = good + f"\n# lần sửa {i + 1}\n"  # a save: the whole report is redrawn
             t = time.perf_counter()
             data.write_text(text, encoding="utf-8")
             version = show_pages(version)
