@@ -145,8 +145,15 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     from ..render.charts import drawer
     from ..render.templating import render_html
 
-    result = checked if checked is not None else check(
-        load_inputs(project.data, project.template_dirs, entry.slug, entry.period), project.strict)
+    if checked is None:
+        from .textcheck import glyph_findings
+        checked = check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period),
+                        project.strict)
+        # a word WeasyPrint would lay out letter by letter for minutes is refused (RG125) here,
+        # as `validate` refuses it, before anything is rendered
+        checked.findings += [f for f in glyph_findings([project.data / entry.slug / "province.yaml",
+                                                         entry.path]) if f.is_error]
+    result = checked
     if not result.ok:
         raise DataError(result.findings or [])
     html = render_html(result.report, result.layout, project.template_dirs, project.data / entry.slug)
