@@ -258,3 +258,15 @@ def test_an_id_twice_among_the_targets_is_still_rg206(tree):
 """), encoding="utf-8")
     codes = [f.code for f in check(load_report(tree / "data", "bac-kan", "2022")).findings]
     assert codes.count("RG206") == 1, codes
+
+
+def test_a_dangling_province_link_is_a_finding_not_a_crash(tree):
+    """`new` for a province folder that is a link to nowhere used to crash with
+    FileExistsError (exit 70); it is RG140 naming the file, and nothing is created."""
+    link = tree / "data" / "tinh-moi"
+    link.symlink_to(tree / "khong-co")
+    res = run(tree, "new", "--province", "tinh-moi", "--year", "2024")
+    assert res.exit_code == 1, res.output
+    assert "RG140" in res.output and "tinh-moi/province.yaml" in res.output
+    assert "Traceback" not in res.output and "lỗi nội bộ" not in res.output
+    assert not (tree / "khong-co").exists()
