@@ -342,6 +342,13 @@ def _stop_workers(pool, stop) -> None:
     for proc in processes:
         proc.join(timeout=10)
     pool.shutdown(wait=True)
+    # The pool is broken now and its wake-up pipe closed; Python 3.11's exit hook would still
+    # write to it and print a traceback ("Bad file descriptor") after our Ctrl-C message
+    # (3.12 checks for a closed pipe itself).
+    from concurrent.futures import process as futures_process
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
 
 
 def _build_parallel(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
