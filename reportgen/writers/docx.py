@@ -2,13 +2,12 @@
 
 Public API: `render(doc) -> bytes`.
 
-The writer walks `reportgen.document` and nothing else. Layout follows Nghị định 30/2020
-(see CONVENTIONS.md): A4 portrait, margins 20/20/30/15 mm, Times New Roman 14 pt body. Every
-look is a named Word style built in code from python-docx's default template (no binary
-template is committed); the administrative frame from `doc.meta` is drawn natively as two
-borderless tables (header block and closing block). The appendix (`doc.appendix`, phụ lục)
-follows the closing; charts (`Image`) are drawn from their PNG, centred, with the caption
-and source line under them.
+The writer walks `reportgen.document` and nothing else. This module writes the blocks into a
+copy of the styled base document of `docx_styles.py` (page geometry, Word styles, list
+numbering; Nghị định 30/2020: A4 portrait, Times New Roman 14 pt body). The administrative
+frame from `doc.meta` is drawn natively as two borderless tables (header block and closing
+block). The appendix (`doc.appendix`, phụ lục) follows the closing; charts (`Image`) are
+drawn from their PNG, centred, with the caption and source line under them.
 
 The output is reproducible: the same Document gives byte-identical files (fixed zip entry
 dates and order, core-property dates taken from `meta.date`, no clock, no randomness).
@@ -16,21 +15,16 @@ dates and order, core-property dates taken from `meta.date`, no clock, no random
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import io
-import unicodedata
 import zipfile
 from typing import Iterable
 
 import docx
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu, Mm, Pt
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm
 from docx.table import _Cell
 
 from .. import frame
@@ -52,339 +46,24 @@ from ..document.types import (
     grid_width,
     inline_text,
 )
+from .docx_styles import (
+    CELL_MARGIN_TWIPS,
+    FIRST_LINE_INDENT,
+    FRAME_SPLIT,
+    PPR_SEQ,
+    TABLE_STYLE,
+    TBLPR_SEQ,
+    TEXT_WIDTH,
+    TRPR_SEQ,
+    Numbering,
+    base_document,
+    el,
+    insert_ordered,
+    lang_tag,
+    set_run_props,
+)
 
 __all__ = ["render"]
-
-# ---------------------------------------------------------------- geometry
-PAGE_WIDTH = Mm(210)
-PAGE_HEIGHT = Mm(297)
-MARGIN_TOP = Mm(20)
-MARGIN_BOTTOM = Mm(20)
-MARGIN_LEFT = Mm(30)
-MARGIN_RIGHT = Mm(15)
-HEADER_DISTANCE = Mm(10)
-FOOTER_DISTANCE = Mm(10)
-TEXT_WIDTH = Emu(PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)  # 165 mm
-FRAME_SPLIT = frame.FRAME_SPLIT  # left column of the header/closing blocks (reportgen.frame)
-CELL_MARGIN_TWIPS = 108  # default left/right cell margin of Word tables (0.19 cm)
-FIRST_LINE_INDENT = Mm(12.7)  # 1.27 cm = 720 twips
-
-FONT = "Times New Roman"
-TABLE_STYLE = "Bảng chỉ tiêu"
-
-# Element orders of the WordprocessingML schema (python-docx deletes its own copies).
-_RPR_SEQ = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
-    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof",
-    "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
-    "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
-    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath",
-)
-_PPR_SEQ = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
-    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-)
-_TBLPR_SEQ = (
-    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
-    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-    "w:tblCaption", "w:tblDescription", "w:tblPrChange",
-)
-_TRPR_SEQ = (
-    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
-    "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden",
-    "w:ins", "w:del", "w:trPrChange",
-)
-_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-
-
-def _insert_ordered(parent, child, seq: tuple[str, ...]):
-    """Insert `child` into `parent` respecting the schema order `seq`; replace a same tag."""
-    tag = child.tag
-    for old in parent.findall(tag):
-        parent.remove(old)
-    names = [qn(t) for t in seq]
-    successors = names[names.index(tag) + 1:] if tag in names else []
-    for i, existing in enumerate(parent):
-        if existing.tag in successors:
-            parent.insert(i, child)
-            return child
-    parent.append(child)
-    return child
-
-
-def _el(tag: str, **attrs: str):
-    el = OxmlElement(tag)
-    for k, v in attrs.items():
-        el.set(qn(f"w:{k}"), str(v))
-    return el
-
-
-def _lang_tag(language: str) -> str:
-    lang = (language or "vi").replace("_", "-")
-    if "-" not in lang:
-        lang = {"vi": "vi-VN", "en": "en-US"}.get(lang.lower(), lang)
-    return lang
-
-
-# ---------------------------------------------------------------- styles
-def _set_run_props(rpr, size_pt: float | None, lang: str, *, bold: bool | None = None,
-                   italic: bool | None = None) -> None:
-    """Times New Roman in all four rFonts slots, black, sz+szCs, w:lang; no theme fonts."""
-    fonts = _el("w:rFonts", ascii=FONT, hAnsi=FONT, cs=FONT, eastAsia=FONT)
-    _insert_ordered(rpr, fonts, _RPR_SEQ)
-    for tag, on in (("w:b", bold), ("w:bCs", bold), ("w:i", italic), ("w:iCs", italic)):
-        if on is None:
-            continue
-        if on:
-            _insert_ordered(rpr, _el(tag), _RPR_SEQ)
-        else:
-            _insert_ordered(rpr, _el(tag, val="0"), _RPR_SEQ)
-    _insert_ordered(rpr, _el("w:color", val="000000"), _RPR_SEQ)
-    if size_pt is not None:
-        half = str(int(round(size_pt * 2)))
-        _insert_ordered(rpr, _el("w:sz", val=half), _RPR_SEQ)
-        _insert_ordered(rpr, _el("w:szCs", val=half), _RPR_SEQ)
-    _insert_ordered(rpr, _el("w:lang", val=lang, eastAsia=lang, bidi=lang), _RPR_SEQ)
-
-
-def _style_rpr(style):
-    return style.element.get_or_add_rPr()
-
-
-def _paragraph_style(doc, name: str, *, base: str = "Normal", size: float = 14,
-                     bold: bool | None = None, italic: bool | None = None,
-                     align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.CENTER,
-                     first_line: int | None = 0, before: float = 0, after: float = 0,
-                     line: float | None = 1.0, keep_next: bool = False,
-                     style_id: str | None = None, lang: str = "vi-VN"):
-    styles = doc.styles
-    try:
-        style = styles[name]
-    except KeyError:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    if style_id:
-        style.style_id = style_id
-    if base:
-        style.base_style = styles[base]
-    style.quick_style = True
-    pf = style.paragraph_format
-    if align is not None:
-        pf.alignment = align
-    if first_line is not None:
-        pf.first_line_indent = Emu(first_line)
-        pf.left_indent = Emu(0)
-    pf.space_before = Pt(before)
-    pf.space_after = Pt(after)
-    if line is not None:
-        pf.line_spacing = line
-    if keep_next:
-        pf.keep_with_next = True
-    _set_run_props(_style_rpr(style), size, lang, bold=bold, italic=italic)
-    return style
-
-
-def _strip_theme_fonts(styles_element) -> None:
-    """Remove theme-font attributes everywhere in styles.xml (they win over names)."""
-    for rfonts in styles_element.iter(qn("w:rFonts")):
-        for attr in _THEME_ATTRS:
-            rfonts.attrib.pop(qn(attr), None)
-        if not rfonts.attrib:
-            rfonts.getparent().remove(rfonts)
-    # theme colours (blue headings) go too: all text is black
-    for color in styles_element.iter(qn("w:color")):
-        for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
-            color.attrib.pop(qn(attr), None)
-
-
-def _setup_styles(doc, lang: str) -> None:
-    styles = doc.styles
-    root = styles.element
-    _strip_theme_fonts(root)
-
-    # docDefaults: rPrDefault and pPrDefault
-    defaults = root.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    rpr = rpr_default.find(qn("w:rPr"))
-    _set_run_props(rpr, 14, lang)
-    ppr_default = defaults.find(qn("w:pPrDefault"))
-    ppr = ppr_default.find(qn("w:pPr"))
-    _insert_ordered(ppr, _el("w:spacing", after="0", line="240", lineRule="auto"), _PPR_SEQ)
-
-    # Normal: the body paragraph
-    normal = styles["Normal"]
-    pf = normal.paragraph_format
-    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    pf.first_line_indent = FIRST_LINE_INDENT
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(6)
-    pf.line_spacing = 1.15
-    pf.widow_control = True
-    _set_run_props(_style_rpr(normal), 14, lang)
-
-    # Headings 1..4: bold black Times 14 pt; 1 centred, 2 flush left, 3 and 4 indented
-    for level in range(1, 5):
-        h = styles[f"Heading {level}"]
-        pf = h.paragraph_format
-        pf.alignment = WD_ALIGN_PARAGRAPH.CENTER if level == 1 else WD_ALIGN_PARAGRAPH.LEFT
-        pf.first_line_indent = FIRST_LINE_INDENT if level >= 3 else Emu(0)
-        pf.left_indent = Emu(0)
-        pf.space_before = Pt(12 if level == 1 else 6)
-        pf.space_after = Pt(6)
-        pf.line_spacing = 1.15
-        pf.keep_with_next = True
-        pf.keep_together = True
-        _set_run_props(_style_rpr(h), 14, lang, bold=True, italic=False)
-        # the linked character style carries theme fonts and sizes of its own
-        char = root.find(f"{qn('w:style')}[@{qn('w:styleId')}='Heading{level}Char']")
-        if char is not None:
-            crpr = char.find(qn("w:rPr"))
-            if crpr is None:
-                crpr = OxmlElement("w:rPr")
-                char.append(crpr)
-            _set_run_props(crpr, 14, lang, bold=True, italic=False)
-
-    # Page-number paragraph
-    header = styles["Header"]
-    hpf = header.paragraph_format
-    hpf.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    hpf.first_line_indent = Emu(0)
-    hpf.space_after = Pt(0)
-    hpf.line_spacing = 1.0
-    _set_run_props(_style_rpr(header), 13, lang)
-
-    # Lists: like body paragraphs, the marker sits at the first-line indent
-    for name in ("List Bullet", "List Number"):
-        st = styles[name]
-        st.base_style = normal
-        lpf = st.paragraph_format
-        lpf.first_line_indent = FIRST_LINE_INDENT
-        lpf.left_indent = Emu(0)
-        lpf.space_after = Pt(6)
-        ctx = st.element.pPr.find(qn("w:contextualSpacing"))
-        if ctx is not None:
-            st.element.pPr.remove(ctx)
-        _set_run_props(_style_rpr(st), 14, lang)
-
-    P = _paragraph_style
-    C, L, R, J = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
-                  WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
-    # body variants (Paragraph.align / indent)
-    P(doc, "RG Center", align=C, after=6, line=1.15, style_id="RGCenter", lang=lang)
-    P(doc, "RG Right", align=R, after=6, line=1.15, style_id="RGRight", lang=lang)
-    P(doc, "RG Left", align=L, after=6, line=1.15, style_id="RGLeft", lang=lang)
-    P(doc, "RG NoIndent", align=J, after=6, line=1.15, style_id="RGNoIndent", lang=lang)
-    # frame
-    P(doc, "RG Header", size=13, style_id="RGHeader", lang=lang)
-    P(doc, "RG Agency", base="RG Header", size=13, bold=True, style_id="RGAgency", lang=lang)
-    P(doc, "RG Nation", base="RG Header", size=12, bold=True, style_id="RGNation", lang=lang)
-    P(doc, "RG Motto", base="RG Header", size=13, bold=True, style_id="RGMotto", lang=lang)
-    P(doc, "RG Place Date", base="RG Header", size=14, italic=True,
-      style_id="RGPlaceDate", lang=lang)
-    rule = P(doc, "RG Rule", base="RG Header", size=1, before=2, after=7, line=None,
-             style_id="RGRule", lang=lang)
-    rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    rule.paragraph_format.line_spacing = Pt(2)
-    bdr = _el("w:pBdr")
-    bdr.append(_el("w:bottom", val="single", sz="6", space="0", color="000000"))
-    _insert_ordered(rule.element.get_or_add_pPr(), bdr, _PPR_SEQ)
-    P(doc, "RG Mark", size=14, bold=True, align=R, after=4, style_id="RGMark", lang=lang)
-    P(doc, "RG Title", size=14, bold=True, before=12, keep_next=True,
-      style_id="RGTitle", lang=lang)
-    P(doc, "RG Subject", size=14, bold=True, keep_next=True, style_id="RGSubject", lang=lang)
-    P(doc, "RG Recipients Title", size=12, bold=True, italic=True, align=L, before=6,
-      style_id="RGRecipientsTitle", lang=lang)
-    P(doc, "RG Recipients", size=11, align=L, style_id="RGRecipients", lang=lang)
-    auth = P(doc, "RG Authority", size=14, bold=True, before=6, keep_next=True,
-             style_id="RGAuthority", lang=lang)
-    # "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC": no space between lines of the same style
-    _insert_ordered(auth.element.get_or_add_pPr(), _el("w:contextualSpacing"), _PPR_SEQ)
-    P(doc, "RG Signer", size=14, bold=True, before=72, style_id="RGSigner", lang=lang)
-    # tables
-    P(doc, "RG Caption", size=14, bold=True, before=6, after=6, keep_next=True,
-      style_id="RGCaption", lang=lang)
-    P(doc, "RG Table", size=12, align=L, before=2, after=2, style_id="RGTable", lang=lang)
-    P(doc, "RG Table Center", base="RG Table", size=12, align=C, before=2, after=2,
-      style_id="RGTableCenter", lang=lang)
-    P(doc, "RG Table Right", base="RG Table", size=12, align=R, before=2, after=2,
-      style_id="RGTableRight", lang=lang)
-    P(doc, "RG Table Header", base="RG Table", size=12, bold=True, align=C, before=2,
-      after=2, style_id="RGTableHeader", lang=lang)
-    # charts: the picture kept with its caption and source line
-    P(doc, "RG Figure", size=12, align=C, before=6, keep_next=True, style_id="RGFigure",
-      lang=lang)
-    P(doc, "RG Figure Caption", size=13, bold=True, align=C, before=3, keep_next=True,
-      style_id="RGFigureCaption", lang=lang)
-    P(doc, "RG Figure Source", size=12, italic=True, align=C, after=6,
-      style_id="RGFigureSource", lang=lang)
-
-    # table style: Table Grid borders, 12 pt, no first-line indent, single spacing
-    try:
-        ts = styles[TABLE_STYLE]
-    except KeyError:
-        ts = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
-    ts.style_id = "BangChiTieu"
-    ts.base_style = styles["Table Grid"]
-    ts.quick_style = True
-    tpf = ts.paragraph_format
-    tpf.first_line_indent = Emu(0)
-    tpf.space_after = Pt(0)
-    tpf.line_spacing = 1.0
-    _set_run_props(_style_rpr(ts), 12, lang)
-    tblpr = ts.element.find(qn("w:tblPr"))
-    if tblpr is None:
-        tblpr = OxmlElement("w:tblPr")
-        _insert_ordered_style_child(ts.element, tblpr)
-    borders = _el("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
-    _insert_ordered(tblpr, borders, _TBLPR_SEQ)
-    mar = _el("w:tblCellMar")
-    for side, w in (("left", CELL_MARGIN_TWIPS), ("right", CELL_MARGIN_TWIPS)):
-        mar.append(_el(f"w:{side}", w=str(w), type="dxa"))
-    _insert_ordered(tblpr, mar, _TBLPR_SEQ)
-
-
-_STYLE_SEQ = (
-    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden",
-    "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked",
-    "w:personal", "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr",
-    "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
-)
-
-
-def _insert_ordered_style_child(style_el, child) -> None:
-    _insert_ordered(style_el, child, _STYLE_SEQ)
-
-
-# ---------------------------------------------------------------- numbering
-# one single-level list definition; bullet ("-") and decimal ("1.") differ only in these
-_ABSTRACT_NUM = """
-<w:abstractNum {ns} w:abstractNumId="{aid}">
-  <w:nsid w:val="{nsid}"/>
-  <w:multiLevelType w:val="singleLevel"/>
-  <w:tmpl w:val="{nsid}"/>
-  <w:lvl w:ilvl="0">
-    <w:start w:val="1"/>
-    <w:numFmt w:val="{fmt}"/>
-    <w:pStyle w:val="{style}"/>
-    <w:suff w:val="space"/>
-    <w:lvlText w:val="{text}"/>
-    <w:lvlJc w:val="left"/>
-    <w:pPr><w:ind w:left="0" w:firstLine="720"/></w:pPr>
-    <w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:cs="{font}" w:eastAsia="{font}" w:hint="default"/></w:rPr>
-  </w:lvl>
-</w:abstractNum>"""
-_LIST_KINDS = ({"nsid": "52470001", "fmt": "bullet", "style": "ListBullet", "text": "-"},
-               {"nsid": "52470002", "fmt": "decimal", "style": "ListNumber", "text": "%1."})
-
 
 
 CORE_TEXT_LIMIT = 255  # characters of a core property (docProps/core.xml), python-docx's limit
@@ -401,99 +80,21 @@ def _core_text(text: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-class _Numbering:
-    """Our own bullet ("-") and decimal definitions; one w:num instance per numbered list."""
-
-    def __init__(self, doc):
-        self.doc = doc
-        self.root = doc.part.numbering_part.element
-        # the template's definitions claim the list styles: unlink them
-        for pstyle in self.root.iter(qn("w:pStyle")):
-            if pstyle.get(qn("w:val")) in ("ListBullet", "ListNumber"):
-                pstyle.getparent().remove(pstyle)
-        ids = [int(a.get(qn("w:abstractNumId"))) for a in self.root.findall(qn("w:abstractNum"))]
-        nxt = max(ids, default=-1) + 1
-        self.bullet_abstract, self.decimal_abstract = nxt, nxt + 1
-        first_num = self.root.find(qn("w:num"))
-        for aid, kind in enumerate(_LIST_KINDS, start=nxt):
-            el = parse_xml(_ABSTRACT_NUM.format(ns=nsdecls("w"), aid=aid, font=FONT, **kind))
-            if first_num is not None:
-                first_num.addprevious(el)
-            else:
-                self.root.append(el)
-        self.bullet_num = self.root.add_num(self.bullet_abstract).numId
-        self.number_num = self.root.add_num(self.decimal_abstract).numId
-        self._link_style("List Bullet", self.bullet_num)
-        self._link_style("List Number", self.number_num)
-
-    def _link_style(self, name: str, num_id: int) -> None:
-        ppr = self.doc.styles[name].element.get_or_add_pPr()
-        numpr = _el("w:numPr")
-        numpr.append(_el("w:numId", val=str(num_id)))
-        _insert_ordered(ppr, numpr, _PPR_SEQ)
-
-    def new_numbered_list(self) -> int:
-        """A fresh instance of the decimal list that restarts at 1."""
-        num = self.root.add_num(self.decimal_abstract)
-        override = num.add_lvlOverride(ilvl=0)
-        override.add_startOverride(1)
-        return num.numId
-
-
-_APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>reportgen</Application><DocSecurity>0</DocSecurity>"
-    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-)
-
-
 # ---------------------------------------------------------------- the writer
 class _Writer:
     def __init__(self, document: Document):
         self.src = document
         self.meta: Meta = document.meta
-        self.lang = _lang_tag(self.meta.language)
+        self.lang = lang_tag(self.meta.language)
         # the styled, cleaned base document is built once per process and language
-        self.doc = docx.Document(io.BytesIO(_base_document(self.lang)))
+        self.doc = docx.Document(io.BytesIO(base_document(self.lang)))
         self.pending_break = False
         # style name -> id once: python-docx looks names up by scanning every style
         self._style_ids = {st.name: st.style_id for st in self.doc.styles}
-        self.numbering = _Numbering(self.doc)
+        self.numbering = Numbering(self.doc)
         self._setup_core_properties()
 
     # ------------------------------------------------------------ setup
-    @staticmethod
-    def _setup_section(doc) -> None:
-        sec = doc.sections[0]
-        sec.orientation = WD_ORIENT.PORTRAIT
-        sec.page_width, sec.page_height = PAGE_WIDTH, PAGE_HEIGHT
-        sec.top_margin, sec.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-        sec.left_margin, sec.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-        sec.header_distance, sec.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
-        sec.gutter = Emu(0)
-
-    @staticmethod
-    def _setup_package(doc, lang: str) -> None:
-        # drop parts of the template that describe another document
-        pkg_rels = doc.part.package.rels
-        for rid, rel in list(pkg_rels.items()):
-            if rel.reltype == RT.THUMBNAIL:
-                del pkg_rels[rid]
-        for rid, rel in list(doc.part.rels.items()):
-            if rel.reltype == _STYLES_WITH_EFFECTS:
-                del doc.part.rels[rid]
-        for part in doc.part.package.iter_parts():
-            if part.partname == "/docProps/app.xml":  # the template's says "Macintosh Word"
-                part._blob = _APP_XML.encode("utf-8")
-        settings = doc.settings.element
-        tfl = settings.find(qn("w:themeFontLang"))
-        if tfl is not None:
-            tfl.set(qn("w:val"), lang)
-            tfl.set(qn("w:eastAsia"), lang)
-
     def _setup_core_properties(self) -> None:
         """Core properties: everything from meta, nothing from the clock."""
         doc = self.doc
@@ -584,20 +185,20 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         tblpr = table._tbl.tblPr
-        _insert_ordered(tblpr, _el("w:tblW", w=str(Emu(TEXT_WIDTH).twips), type="dxa"),
-                        _TBLPR_SEQ)
-        borders = _el("w:tblBorders")
+        insert_ordered(tblpr, el("w:tblW", w=str(Emu(TEXT_WIDTH).twips), type="dxa"),
+                        TBLPR_SEQ)
+        borders = el("w:tblBorders")
         for s in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            borders.append(_el(f"w:{s}", val="nil"))
-        _insert_ordered(tblpr, borders, _TBLPR_SEQ)
-        mar = _el("w:tblCellMar")
+            borders.append(el(f"w:{s}", val="nil"))
+        insert_ordered(tblpr, borders, TBLPR_SEQ)
+        mar = el("w:tblCellMar")
         for s in ("left", "right"):
-            mar.append(_el(f"w:{s}", w=str(CELL_MARGIN_TWIPS), type="dxa"))
-        _insert_ordered(tblpr, mar, _TBLPR_SEQ)
+            mar.append(el(f"w:{s}", w=str(CELL_MARGIN_TWIPS), type="dxa"))
+        insert_ordered(tblpr, mar, TBLPR_SEQ)
         for col, w in zip(table.columns, (left, right)):
             col.width = w
         row = table.rows[0]
-        _insert_ordered(row._tr.get_or_add_trPr(), _el("w:cantSplit"), _TRPR_SEQ)
+        insert_ordered(row._tr.get_or_add_trPr(), el("w:cantSplit"), TRPR_SEQ)
         cells = row.cells
         for cell, w in zip(cells, (left, right)):
             cell.width = w
@@ -639,7 +240,7 @@ class _Writer:
         written = self._fill_cell(left, items or [("RG Header", "")], lw)
         if parent and parent.size != frame.PARENT_SIZES[0]:
             for run in written[0].runs:
-                _set_run_props(run._r.get_or_add_rPr(), parent.size, self.lang)
+                set_run_props(run._r.get_or_add_rPr(), parent.size, self.lang)
         items = []
         if m.nation:
             items.append(("RG Nation", m.nation))
@@ -691,7 +292,7 @@ class _Writer:
         for kind, instr in fld:
             run = p.add_run()
             if kind:
-                run._r.append(_el("w:fldChar", fldCharType=kind))
+                run._r.append(el("w:fldChar", fldCharType=kind))
             elif instr:
                 it = OxmlElement("w:instrText")
                 it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -726,10 +327,10 @@ class _Writer:
             num_id = self.numbering.new_numbered_list()
             for item in block.items:
                 p = self._para("List Number")
-                numpr = _el("w:numPr")
-                numpr.append(_el("w:ilvl", val="0"))
-                numpr.append(_el("w:numId", val=str(num_id)))
-                _insert_ordered(p._p.get_or_add_pPr(), numpr, _PPR_SEQ)
+                numpr = el("w:numPr")
+                numpr.append(el("w:ilvl", val="0"))
+                numpr.append(el("w:numId", val=str(num_id)))
+                insert_ordered(p._p.get_or_add_pPr(), numpr, PPR_SEQ)
                 self._inlines(p, item)
         else:
             for item in block.items:
@@ -750,8 +351,8 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         tbl = table._tbl
-        _insert_ordered(tbl.tblPr, _el("w:tblW", w=str(Emu(TEXT_WIDTH).twips), type="dxa"),
-                        _TBLPR_SEQ)
+        insert_ordered(tbl.tblPr, el("w:tblW", w=str(Emu(TEXT_WIDTH).twips), type="dxa"),
+                        TBLPR_SEQ)
 
         # column widths (twips, summing exactly to the text width)
         weights = list(block.widths) if len(block.widths) == ncols and all(
@@ -804,9 +405,9 @@ class _Writer:
 
         for r, row in enumerate(rows):
             trpr = trs[r].get_or_add_trPr()
-            _insert_ordered(trpr, _el("w:cantSplit"), _TRPR_SEQ)
+            insert_ordered(trpr, el("w:cantSplit"), TRPR_SEQ)
             if row.header:
-                _insert_ordered(trpr, _el("w:tblHeader"), _TRPR_SEQ)
+                insert_ordered(trpr, el("w:tblHeader"), TRPR_SEQ)
 
         for tr in trs:  # paragraphs left in merged-away cells: table text, not body text
             for tc in tr.tc_lst:
@@ -888,16 +489,6 @@ class _Writer:
         return _normalise_zip(buf.getvalue(), self.meta.date)
 
 
-@functools.lru_cache(maxsize=4)
-def _base_document(lang: str) -> bytes:
-    """python-docx's default template with our page, styles and package clean-up applied."""
-    doc = docx.Document()
-    _Writer._setup_section(doc)
-    _setup_styles(doc, lang)
-    _Writer._setup_package(doc, lang)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
 
 
 def _normalise_zip(data: bytes, date: _dt.date | None) -> bytes:
