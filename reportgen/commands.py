@@ -64,7 +64,7 @@ def load_checked(project: Project, entry: Entry, strict: bool = False) -> LoadRe
     result = check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period),
                    strict)
     from .build.textcheck import glyph_findings
-    extra = glyph_findings([project.data / entry.slug / "province.yaml", entry.path])
+    extra = glyph_findings([result.province_loaded, result.loaded])
     if strict:
         extra = [Finding(f.file, f.line, f.column, f.code, ERROR, f.message) for f in extra]
     result.findings = result.findings + extra
@@ -124,6 +124,7 @@ def validate(project: Project, province: Optional[str] = None, period: Optional[
 
 def template_findings(project: Project, slug: str) -> list[Finding]:
     """The templates of a province checked as a build would (RG5xx), without rendering."""
+    from .data.dataset import load_templates
     from .data.layout import load_layout
     from .render.templating import template_findings as check
 
@@ -131,4 +132,5 @@ def template_findings(project: Project, slug: str) -> list[Finding]:
         layout = load_layout(project.template_dirs, project.data / slug)
     except DataError:
         return []  # already reported by load_checked
-    return check(project.template_dirs, layout, project.data / slug)
+    return check(load_templates(project.template_dirs, project.data / slug), layout,
+                 project.data / slug)

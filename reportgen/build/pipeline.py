@@ -151,38 +151,34 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
                         project.strict)
         # a word WeasyPrint would lay out letter by letter for minutes is refused (RG125) here,
         # as `validate` refuses it, before anything is rendered
-        checked.findings += [f for f in glyph_findings([project.data / entry.slug / "province.yaml",
-                                                         entry.path]) if f.is_error]
+        checked.findings += [f for f in glyph_findings([checked.province_loaded, checked.loaded])
+                             if f.is_error]
     result = checked
     if not result.ok:
         raise DataError(result.findings or [])
-    html = render_html(result.report, result.layout, project.template_dirs, project.data / entry.slug)
+    html = render_html(result.report, result.layout, result.templates, project.data / entry.slug)
     # one document, one typography: tone marks in the province's style, year ranges unbroken
     html = typography.normalise(html, result.report.province.style.tone_marks)
     doc = read(html, "templates/report.html", charts=drawer(result.report))
-    meta = dataclasses.replace(doc.meta, attachments=data_attachments(project, entry, result.files))
+    meta = dataclasses.replace(doc.meta, attachments=data_attachments(entry, result.data_files))
     epoch = source_date()
     if epoch:
         meta = dataclasses.replace(meta, date=epoch)
     return dataclasses.replace(doc, meta=meta)
 
 
-def data_attachments(project: Project, entry: Entry, loaded: Iterable[Path]) -> tuple:
-    """The data files the report was built from, byte for byte, to carry inside the PDF:
-    the period file (relationship Source), the province file and every earlier period of
-    the province that the loading stage or the charts read (Data)."""
-    from ..data.dataset import find_entries
+def data_attachments(entry: Entry, data_files: dict[Path, bytes]) -> tuple:
+    """The data files the report was built from, byte for byte as the loading stage read
+    them (`LoadResult.data_files`; nothing is read again), to carry inside the PDF: the
+    period file (relationship Source), the province file and the province's earlier
+    periods (Data)."""
     from ..document.types import ATTACHMENT_SEP, Attachment
 
-    files = list(dict.fromkeys(loaded))
-    files += [e.path for e in find_entries(project.data)
-              if e.slug == entry.slug and e.period.year <= entry.period.year
-              and e.path not in files and e.period != entry.period]
     out = []
-    for path in files:
+    for path, data in data_files.items():
         is_period = path == entry.path
         out.append(Attachment(
-            f"{entry.slug}{ATTACHMENT_SEP}{path.name}", path.read_bytes(),
+            f"{entry.slug}{ATTACHMENT_SEP}{path.name}", data,
             "Source" if is_period else "Data",
             ("Số liệu của báo cáo" if is_period else "Số liệu dùng kèm") + f": data/{entry.slug}/{path.name}"))
     return tuple(out)

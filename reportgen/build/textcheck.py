@@ -12,24 +12,27 @@ LONG_WORD = 80  # characters without a space: a pasted URL, code or garbage (war
 MAX_WORD = 1000  # more is an error: the PDF would break it letter by letter for minutes
 
 
-def glyph_findings(paths: list[Path]) -> list[Finding]:
-    """Warnings on texts the PDF cannot show as written, naming the field: RG303 a character
+def glyph_findings(files: "list[Loaded | Path | None]") -> list[Finding]:
+    """For the data files as loaded (a `Loaded`; a path is loaded here, None skipped): warnings on texts the PDF cannot show as written, naming the field: RG303 a character
     the report font cannot draw (an emoji in a label printed as an empty box); RG304 a word
     longer than a line (a 200 000-character word was clipped at the page edge; the
     stylesheet now breaks it, mid-word); RG125 (error) a word over MAX_WORD characters."""
     import re
 
-    from ..data.loader import load_yaml
+    from ..data.loader import Loaded, load_yaml
     from ..errors import shorten
     from ..writers.fonts import missing_glyphs, report_font
 
     family, cmap = report_font()
     long_word = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
     out: list[Finding] = []
-    for path in paths:
-        if not path.is_file():
+    for loaded in files:
+        if isinstance(loaded, Path):
+            if not loaded.is_file():
+                continue
+            loaded = load_yaml(loaded)
+        if not isinstance(loaded, Loaded):
             continue
-        loaded = load_yaml(path)
         for where, text in _texts(loaded.data, ()):
             field = ".".join(str(p) for p in where)
             missing = missing_glyphs(text, cmap) if not text.isascii() else []

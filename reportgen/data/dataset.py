@@ -15,10 +15,11 @@ from typing import Optional
 from ..errors import ERROR, DataError, Finding, UsageError, display_path
 from ..project import Dirs
 from .figures import Report, build_report
-from .layout import Layout, load_layout
+from .layout import Layout, load_layout, template_search_path
 from .loader import Loaded, load_yaml
 from .model import PERIOD_RE, SLUG_RE, Period, PeriodData, Province
 from .parse import parse_model
+from .templates import TEMPLATE_SUFFIXES, TemplateFile, TemplateSources
 
 PROVINCE_FILE = "province.yaml"
 
@@ -117,6 +118,11 @@ class LoadResult:
     layout: Optional[Layout] = None  # the layout in force, when it loads
     layout_findings: int = 0  # the first findings are the layout's (shown first, unsorted)
     province_loaded: Optional[Loaded] = None  # province.yaml with its line marks
+    # every data file the report carries (the PDF attaches them), with its bytes as read here:
+    # its own files (province, period, previous) first, then the province's other periods up
+    # to this one's year, in folder order
+    data_files: dict[Path, bytes] = field(default_factory=dict)
+    templates: Optional[TemplateSources] = None  # the template chain, read (`load_inputs`)
 
     @property
     def ok(self) -> bool:
@@ -204,11 +210,13 @@ def load_report(root: Path, slug: str, period: Period | str,
     # earlier files: their own findings are reported when each is validated itself, and
     # their values are not used when they have errors
     earlier: dict[Path, Optional[PeriodData]] = {}
+    raw = {ppath: getattr(result.province_loaded, "raw", None), path: loaded.raw}
 
     def usable(p: Path) -> Optional[PeriodData]:
         if p not in earlier:
             d, ld = load_period(p)
             earlier[p] = d if ld.ok else None
+            raw[p] = ld.raw
         return earlier[p]
 
     prev_path = period_path(root, slug, period.previous)
@@ -225,8 +233,39 @@ def load_report(root: Path, slug: str, period: Period | str,
     history = tuple((p, d) for p, f in earlier_periods(root, slug, period)
                     if (d := usable(f)) is not None)
     result.report = build_report(slug, province, period, data, previous, history, layout)
+    result.data_files = _data_files(root, result, raw)
     result.findings.sort()
     return result
+
+
+def _data_files(root: Path, result: LoadResult, raw: dict[Path, Optional[bytes]]
+                ) -> dict[Path, bytes]:
+    """The bytes of every data file the report carries, each read once: those loaded above
+    (`raw`), and the province's other periods up to this one's year. A file that cannot be
+    read is a finding (RG100): the report would carry it."""
+    paths = list(dict.fromkeys(result.files))
+    paths += [e.path for e in find_entries(root) if e.slug == result.slug
+              and e.period.year <= result.period.year and e.path not in paths
+              and e.period != result.period]
+    out: dict[Path, bytes] = {}
+    for path in paths:
+        data = raw[path] if path in raw else _read_bytes(path)
+        if data is None:
+            shown = display_path(path)
+            if not any(f.file == shown and f.is_error for f in result.findings):
+                result.findings.append(Finding(shown, 0, 0, "RG100", ERROR, "không đọc được "
+                                               "tệp (bản PDF đính kèm tệp này): kiểm tra quyền "
+                                               "truy cập"))
+            continue
+        out[path] = data
+    return out
+
+
+def _read_bytes(path: Path) -> Optional[bytes]:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def load_inputs(data_root: Path, templates: Dirs, slug: str, period: Period | str) -> LoadResult:
@@ -240,4 +279,31 @@ def load_inputs(data_root: Path, templates: Dirs, slug: str, period: Period | st
     result = load_report(data_root, slug, period, layout)
     result.findings = extra + result.findings
     result.layout_findings = len(extra)
+    result.templates = load_templates(templates, data_root / slug)
     return result
+
+
+def load_templates(templates: Dirs, province_dir: Optional[Path] = None) -> TemplateSources:
+    """Read the template chain of a province into memory (`data/templates.py`): the
+    province's own ``templates/``, then each template folder (`Project.template_dirs`), first
+    hit wins. `templates`: one folder or the chain; `province_dir`: ``data/<slug>``. A file
+    that cannot be read is left out (rendering then names it missing)."""
+    found: dict[str, TemplateFile] = {}
+    for root in template_search_path(templates, province_dir):
+        if not root.is_dir():
+            continue
+        for file in sorted(root.rglob("*")):
+            if file.suffix not in TEMPLATE_SUFFIXES or not file.is_file():
+                continue
+            name = file.relative_to(root).as_posix()
+            if name in found:
+                continue
+            data = _read_bytes(file)
+            if data is None:
+                continue
+            try:
+                source: Optional[str] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                source = None
+            found[name] = TemplateFile(name, str(file), source)
+    return TemplateSources(tuple(found[n] for n in sorted(found)))

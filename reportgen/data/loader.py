@@ -117,6 +117,8 @@ class Loaded:
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     # values replaced by None because of a finding here (the schema need not repeat it)
     bad_paths: set[Path_] = field(default_factory=set)
+    # the file's bytes as read (None when it could not be read): what the PDF attaches
+    raw: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -321,6 +323,7 @@ def load_yaml(path: str | Path) -> Loaded:
             reason = _ERRNO.get(exc.errno) or os_reason(exc)
         return fail(0, 0, "RG100", f"không đọc được tệp: {reason}")
 
+    out.raw = raw
     problem = _encoding_problem(raw)
     if problem:
         return fail(1, 1, "RG104", problem)

@@ -1,7 +1,8 @@
 """The Jinja environment and the rendering of a report's restricted HTML.
 
-Templates are found through a loader chain: ``data/<slug>/templates/`` (a province's
-overrides) then ``templates/``. Jinja runs sandboxed (`reportgen/sandbox.py`: data only, no
+Templates come from memory: the loading stage read the chain (``data/<slug>/templates/``, a
+province's overrides, then ``templates/`` and the package theme) into a `TemplateSources`
+(`data/templates.py`); no file is opened while rendering. Jinja runs sandboxed (`reportgen/sandbox.py`: data only, no
 internals, limited work per render) with StrictUndefined and autoescaping, with the
 vnformat functions as filters. Every template is checked before rendering: an element or
 attribute outside the vocabulary of `reader.py` is an error naming the template and line.
@@ -21,9 +22,9 @@ from jinja2 import pass_context
 from .. import vnformat
 from . import appendix, charts
 from ..errors import TemplateError, display_path
-from ..project import Dirs
 from ..data.figures import Report
-from ..data.layout import Layout, fill_title_text, template_search_path
+from ..data.layout import Layout, fill_title_text
+from ..data.templates import TemplateSources
 from ..document.reader import check_fragment
 from ..vnformat import lower_first, title_vn, upper_first
 from .sandbox import (LIMITS, ReportSandbox, SecurityError, guard_builtin_filters, render_stream,
@@ -47,11 +48,10 @@ HELPERS = {"upper_first": upper_first, "lower_first": lower_first,
            "title_vn": title_vn, "fill_title": fill_title, "nobreak": unbreakable}
 
 
-def make_environment(templates: Dirs, province_dir: Optional[Path] = None) -> jinja2.Environment:
-    """One environment per template search path and process; Jinja recompiles a template
-    when its file changes (auto_reload), so caching is safe for long-lived processes.
-    `templates` is one folder or the project's chain (`Project.template_dirs`)."""
-    return _environment(tuple(str(p) for p in template_search_path(templates, province_dir)))
+def make_environment(sources: TemplateSources) -> jinja2.Environment:
+    """One environment per set of template sources (read at load time, `load_templates`) and
+    process: the same templates are compiled once for every report that uses them."""
+    return _environment(sources)
 
 
 def _nearest(name: str, candidates) -> Optional[str]:
@@ -129,27 +129,39 @@ class AuthoringUndefined(jinja2.StrictUndefined):
 from ..document.reader import SOURCE_MARK  # noqa: E402  <!--rg-template FILE--> … <!--/rg-template-->
 
 
-class _MarkedLoader(jinja2.FileSystemLoader):
-    """Each template's output between two HTML comments naming its file (on its first and
-    last line, so template line numbers do not move). The reader drops comments but uses
-    these to name the template whose output is wrong, when the wrong HTML was built at run
-    time (`|safe`) and no line of the template shows it."""
+class _MarkedLoader(jinja2.BaseLoader):
+    """The templates read at load time (`data/templates.py`), from memory: no file is opened
+    while rendering. Each template's output sits between two HTML comments naming its file
+    (on its first and last line, so template line numbers do not move). The reader drops
+    comments but uses these to name the template whose output is wrong, when the wrong HTML
+    was built at run time (`|safe`) and no line of the template shows it."""
+
+    def __init__(self, sources: TemplateSources):
+        self.sources = sources
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
+        found = self.sources.get(template)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        if found.source is None:
+            raise TemplateError("tệp mẫu không phải UTF-8: mở bằng trình soạn thảo và lưu lại "
+                                "dạng UTF-8", found.filename, code="RG501")
+        filename = found.filename
         shown = filename if "--" not in filename and ">" not in filename else template
-        return (f"<!--{SOURCE_MARK} {shown}-->{source}<!--/{SOURCE_MARK}-->", filename,
-                uptodate)
+        return (f"<!--{SOURCE_MARK} {shown}-->{found.source}<!--/{SOURCE_MARK}-->", filename,
+                lambda: True)
+
+    def list_templates(self):
+        return self.sources.names()
 
 
 @functools.lru_cache(maxsize=32)
-def _environment(paths: tuple[str, ...]) -> jinja2.Environment:
+def _environment(sources: TemplateSources) -> jinja2.Environment:
     env = ReportSandbox(
-        loader=_MarkedLoader(list(paths)),
+        loader=_MarkedLoader(sources),
         undefined=AuthoringUndefined,
         autoescape=True,
         keep_trailing_newline=False,
-        auto_reload=True,
     )
     guard_builtin_filters(env)
     env.filters.update({k: _refuse_undefined(f) for k, f in vnformat.FILTERS.items()})
@@ -407,13 +419,15 @@ def _unknown_name(msg: str) -> Optional[str]:
     return msg
 
 
-def template_findings(templates: Dirs, layout: Layout,
+def template_findings(sources: TemplateSources, layout: Layout,
                       province_dir: Optional[Path] = None) -> list:
     """`reportgen validate`'s check of the templates a province uses (syntax, filters, HTML
-    vocabulary, unsafe names): the first problem as a Finding, or []."""
+    vocabulary, unsafe names): the first problem as a Finding, or []. `sources`: the
+    province's template chain as loaded (`dataset.load_templates`); `province_dir` only
+    names the province's own folder in messages."""
     from ..errors import ERROR, Finding
 
-    env = make_environment(templates, province_dir)
+    env = make_environment(sources)
     try:
         check_layout_templates(env, layout, province_dir)
         check_templates(env, [REPORT_TEMPLATE] + [s.template_name for s in layout.sections])
@@ -423,37 +437,37 @@ def template_findings(templates: Dirs, layout: Layout,
     return []
 
 
-def render_html(report: Report, layout: Layout, templates: Dirs,
+def render_html(report: Report, layout: Layout, sources: TemplateSources,
                 province_dir: Optional[Path] = None) -> str:
-    """Render the report's restricted HTML. Raises TemplateError naming template and line."""
-    env = make_environment(templates, province_dir)
+    """Render the report's restricted HTML from the templates read at load time (`sources`;
+    `province_dir` only names the province's own folder in messages). Raises TemplateError
+    naming template and line."""
+    env = make_environment(sources)
     check_layout_templates(env, layout, province_dir)
     names = [REPORT_TEMPLATE] + [s.template_name for p in layout.parts for s in p.sections
                                  if s.key in report.sections]
     check_templates(env, names)
     from . import appendix, charts  # noqa: F401  (imported before the fork: the child inherits)
     # in a child process with a time, memory and output limit (reportgen/sandbox.py)
-    return run_limited(lambda: _render(env, report, layout, templates, province_dir),
-                       what=REPORT_TEMPLATE)
+    return run_limited(lambda: _render(env, report, layout), what=REPORT_TEMPLATE)
 
 
-def _render(env: jinja2.Environment, report: Report, layout: Layout, templates: Dirs,
-            province_dir: Optional[Path]) -> str:
+def _render(env: jinja2.Environment, report: Report, layout: Layout) -> str:
     """The render itself, every template mistake turned into a TemplateError."""
     try:
         return translate_limits(lambda: render_stream(
             env.get_template(REPORT_TEMPLATE).generate(context(report, layout)), LIMITS))
     except SecurityError as exc:
-        file, line = getattr(exc.message, "origin", None) or _template_frame(exc, templates)
+        file, line = getattr(exc.message, "origin", None) or _template_frame(exc)
         raise security_error(exc, file, line) from None
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(exc, exc.filename or "") from None
     except jinja2.UndefinedError as exc:
         message = exc.message or ""
-        file, line = getattr(message, "origin", None) or _template_frame(exc, templates)
+        file, line = getattr(message, "origin", None) or _template_frame(exc)
         if message.endswith("chưa được định nghĩa"):  # a bare name: suggest one that exists
             bad = message.split("'")[1]
-            near = _nearest(bad, _known_names(env, report, layout, province_dir))
+            near = _nearest(bad, _known_names(env, report, layout))
             if near:
                 message += f"; ý bạn là '{near}'?"
         raise TemplateError(f"biến chưa định nghĩa: {message} (kiểm tra tên biến, xem "
@@ -465,16 +479,15 @@ def _render(env: jinja2.Environment, report: Report, layout: Layout, templates: 
         unknown = _unknown_name(exc.message or "")
         if unknown is None:
             raise
-        file, line = _template_frame(exc, templates)
+        file, line = _template_frame(exc)
         raise TemplateError(unknown, file, line, code="RG501") from None
     except (TypeError, ValueError, ArithmeticError) as exc:
-        file, line = _template_frame(exc, templates)
+        file, line = _template_frame(exc)
         raise TemplateError(f"không định dạng được số liệu: {exc}", file, line,
                             code="RG504") from None
 
 
-def _known_names(env: jinja2.Environment, report: Report, layout: Layout,
-                 province_dir: Optional[Path]) -> list[str]:
+def _known_names(env: jinja2.Environment, report: Report, layout: Layout) -> list[str]:
     """Names a template can use: the context, Jinja's globals, the macros of macros.html."""
     import re
     names = list(context(report, layout)) + list(env.globals) + ["sec", "spec"]
@@ -486,7 +499,7 @@ def _known_names(env: jinja2.Environment, report: Report, layout: Layout,
     return names
 
 
-def _template_frame(exc: BaseException, templates: Dirs) -> tuple[Optional[str], int]:
+def _template_frame(exc: BaseException) -> tuple[Optional[str], int]:
     """The innermost traceback frame that belongs to a template file."""
     tb = exc.__traceback__
     found: tuple[Optional[str], int] = (None, 0)

@@ -1,0 +1,53 @@
+"""The template sources of one report, read from disk once, at load time.
+
+Templates are looked up in a chain, first hit wins (`layout.template_search_path`): the
+province's own ``data/<slug>/templates/``, the project's ``templates/``, the theme shipped in
+the package. `dataset.load_templates` reads every template file of the chain (``*.html``,
+``*.jinja``, ``*.j2``) into a `TemplateSources`: for each name (``sections/cong_nghiep.html``)
+the text and the file it came from (kept for error messages). The render stage compiles and
+checks templates from this object only, so nothing after loading reads `data/`. This module
+only holds the types: it reads nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+#: file names the template chain offers to Jinja (what `{% include %}` can name)
+TEMPLATE_SUFFIXES = (".html", ".jinja", ".j2")
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """One template as read: its text (None when the bytes are not UTF-8) and its file."""
+
+    name: str  # as templates name it: "sections/cong_nghiep.html"
+    filename: str  # the file it was read from (absolute, as Jinja's file loader gave it)
+    source: Optional[str]
+
+
+@dataclass(frozen=True)
+class TemplateSources:
+    """Every template a report can use, read once; hashable, so one compiled environment
+    serves every report with the same templates."""
+
+    files: tuple[TemplateFile, ...]
+
+    def get(self, name: str) -> Optional[TemplateFile]:
+        return self._by_name().get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name())
+
+    def _by_name(self) -> dict[str, TemplateFile]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {f.name: f for f in self.files}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+    def __hash__(self) -> int:
+        return hash(self.files)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TemplateSources) and self.files == other.files
