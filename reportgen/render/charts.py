@@ -1,6 +1,8 @@
 """Charts drawn from a Report: one drawing each (`reportgen.drawing`), written as SVG (vector,
 for HTML and PDF) and PNG (DOCX).
 
+The names below (`NAMES`), each chart's caption (`caption`) and when it is drawn live
+here only: templates loop over ``chart_names_all`` and ask ``chart_caption(name)``.
 A template asks for a chart by name with ``{{ chart('plan_completion', caption) }}``, which
 emits ``<figure data-chart="plan_completion">`` when the chart is worth drawing and nothing
 otherwise; the reader draws every requested chart through `drawer`, so the Document is
@@ -31,7 +33,7 @@ from typing import Optional
 
 from ..data.figures import Report, figure_label
 from ..data.model import TARGETS_SECTION, Period, PeriodData
-from ..vnformat import format_number, format_percent
+from ..vnformat import HUNDRED, format_number, format_percent
 from .drawing import Drawing, Line, Rect, Text, text_width, to_png, to_svg, wrap
 
 NAMES = ("plan_completion", "trend")
@@ -68,7 +70,7 @@ class Series:
 def plan_pace(period: Period) -> Decimal:
     """The share of the annual plan a report of this period is measured against: 50% at
     mid-year (a first-half report states completion of the annual plan), else 100%."""
-    return Decimal(50) if period.half == "h1" else Decimal(100)
+    return Decimal(50) if period.half == "h1" else HUNDRED
 
 
 def plan_line_label(period: Period) -> str:
@@ -141,6 +143,18 @@ def available(name: str, report: Report) -> bool:
                 and max(b.pct for b in bars) - min(b.pct for b in bars) >= MIN_SPREAD)
     if name == "trend":
         return bool(trend_series(report))
+    raise ChartError(f"không có biểu đồ '{name}': dùng một trong {', '.join(NAMES)}")
+
+
+def caption(name: str, report: Report) -> str:
+    """The chart's caption in the appendix, after "Biểu đồ N. " (a template may pass its
+    own to `chart()` instead)."""
+    period = report.period
+    if name == "plan_completion":
+        return f"Tỷ lệ thực hiện kế hoạch năm {period.year} của các chỉ tiêu chủ yếu"
+    if name == "trend":
+        return ("Giá trị sản xuất công nghiệp, tổng mức bán lẻ và kim ngạch xuất nhập khẩu qua "
+                "các " + ("năm" if not period.half else "kỳ"))
     raise ChartError(f"không có biểu đồ '{name}': dùng một trong {', '.join(NAMES)}")
 
 
