@@ -18,6 +18,7 @@ STAGES = ["base", "data", "document", "render", "writers", "build", "publish", "
           "cli"]
 TOP_LEVEL = {  # modules directly under reportgen/
     "reportgen": "base", "reportgen.errors": "base", "reportgen.vnformat": "base",
+    "reportgen.vnnumber": "base", "reportgen.vnwording": "base", "reportgen.vntext": "base",
     "reportgen.project": "base", "reportgen.fileio": "base",
     "reportgen.typography": "base", "reportgen.frame": "base",
     "reportgen.cli": "cli", "reportgen.commands": "cli", "reportgen.__main__": "cli",

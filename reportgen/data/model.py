@@ -79,7 +79,7 @@ PriceBasis = Literal["hiện hành", "so sánh 2010", "so sánh"]
 #: với cùng kỳ"
 ChangeStyle = Literal["giam", "bang", "index", "chi_bang"]
 PlanStyle = Literal["dat", "bang", "vuot"]
-#: How the comparison base is worded (vnformat.comparison_base writes each one):
+#: How the comparison base is worded (vnformat.format_base writes each one):
 #: cung_ky_nam "so với cùng kỳ năm 2020" · nam "so với năm 2020" · cung_ky_nam_truoc "so với
 #: cùng kỳ năm trước" · cung_ky "so với cùng kỳ" · so_cung_ky "so cùng kỳ"
 BaseStyle = Literal["cung_ky_nam", "nam", "cung_ky_nam_truoc", "cung_ky", "so_cung_ky"]
