@@ -306,6 +306,7 @@ def new(ctx, province, year, period):
     from .data.dataset import check_period
     from .errors import display_path
     from .authoring.scaffold import new_period
+    from .vnformat import TARGET_STATUS
 
     wanted = check_period(period_option(year, period))
     done = new_period(_project(ctx), province, wanted)
@@ -315,8 +316,8 @@ def new(ctx, province, year, period):
         click.echo(f"  cấu trúc lấy từ {display_path(done.source)}"
                    + ("; số liệu kỳ đó thành same_period" if done.same_period else ""))
     if done.targets_from is not None:
-        click.echo(f"  {done.plans} kế hoạch (plan/plan_growth) lấy từ chỉ tiêu 'phấn đấu đạt' "
-                   f"trong {display_path(done.targets_from)}")
+        click.echo(f"  {done.plans} kế hoạch (plan/plan_growth) lấy từ chỉ tiêu "
+                   f"'{TARGET_STATUS}' trong {display_path(done.targets_from)}")
     if done.unmatched_targets:
         click.echo("  chỉ tiêu phấn đấu không khớp mã nào: " + ", ".join(done.unmatched_targets))
     click.echo(f"  {done.blanks} chỗ cần điền; tiếp theo: điền rồi chạy reportgen validate "
@@ -430,7 +431,7 @@ def export(ctx, province, year, period, xlsx, template_xlsx, force):
         raise UsageError("chọn một trong --xlsx TỆP (số liệu một kỳ) hoặc --template-xlsx TỆP "
                          "(biểu mẫu trống)")
     from .errors import display_path
-    from .authoring.spreadsheet import export_template, export_workbook
+    from .authoring.spreadsheet_export import export_template, export_workbook
 
     project = _project(ctx)
     if xlsx:
@@ -453,7 +454,7 @@ def export(ctx, province, year, period, xlsx, template_xlsx, force):
 def import_(ctx, book, province, year, period):
     """Nhập tệp Excel đã điền vào tệp số liệu YAML (giữ nguyên chú thích và phần khác)."""
     from .errors import display_path
-    from .authoring.spreadsheet import import_workbook
+    from .authoring.spreadsheet_import import import_workbook
 
     result = import_workbook(_project(ctx), book, province, _one_period(province, year, period))
     for w in result.warnings:

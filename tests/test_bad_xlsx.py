@@ -28,7 +28,7 @@ def corpus_table() -> dict[str, str]:
 @pytest.fixture
 def project(tree):
     """The test province (tests/conftest.py) and its exported workbook."""
-    from reportgen.authoring.spreadsheet import export_workbook
+    from reportgen.authoring.spreadsheet_export import export_workbook
     from reportgen.data.dataset import check_period
 
     tree.write()
@@ -147,7 +147,8 @@ def test_arithmetic_finding_names_the_cell_not_a_line_never_written(project):
 
 
 def test_data_file_that_would_be_too_large_names_the_workbook(project, monkeypatch):
-    from reportgen.authoring.spreadsheet import SpreadsheetError, import_workbook
+    from reportgen.authoring.spreadsheet import SpreadsheetError
+    from reportgen.authoring.spreadsheet_import import import_workbook
     from reportgen.data import loader
     from reportgen.data.dataset import check_period
 

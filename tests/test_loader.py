@@ -11,7 +11,8 @@ import pytest
 from reportgen.data import loader
 from reportgen.data.parse import parse_model
 from reportgen.errors import DataError, Finding
-from reportgen.data.loader import load_yaml, number_problem
+from reportgen.data.loader import load_yaml
+from reportgen.data.rules import number_problem
 from reportgen.data.model import PeriodData
 
 

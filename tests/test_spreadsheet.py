@@ -17,8 +17,9 @@ from reportgen.data.dataset import find_entries
 from reportgen.errors import DataError
 from reportgen.data.model import Period
 from reportgen.project import Project
-from reportgen.authoring.spreadsheet import (HEADERS, INFO_SHEET, SHEET, SpreadsheetError, export_template,
-                                   export_workbook, import_workbook, read_number)
+from reportgen.authoring.spreadsheet import HEADERS, INFO_SHEET, SHEET, SpreadsheetError, read_number
+from reportgen.authoring.spreadsheet_export import export_template, export_workbook
+from reportgen.authoring.spreadsheet_import import import_workbook
 from seeded import ROOT
 
 SEEDED = [(ROOT / "data", e) for e in find_entries(ROOT / "data")] + \

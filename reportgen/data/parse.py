@@ -17,7 +17,8 @@ from typing import Any, Optional
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, quote
-from .loader import Loaded, number_message, number_problem
+from .loader import Loaded
+from .rules import number_message, number_problem
 from .model import Province
 
 
