@@ -370,7 +370,7 @@ def new_period(project: Project, slug: str, period: Period,
             targets = _targets(annual_data)
             if targets:
                 result.targets_from = annual_path
-        targets_label = f"năm {period.year}, từ phương hướng trong {annual.slug}.yaml"
+        targets_label = f"{Period(year=period.year).label}, từ phương hướng trong {annual.slug}.yaml"
         src = display_path(last_path)
         header = [f"{what}: tạo bởi `reportgen new` từ {src}.",
                   "Điền các chỗ còn trống (value:, number:, date:, items:); `reportgen validate "
@@ -383,7 +383,7 @@ def new_period(project: Project, slug: str, period: Period,
             header.append(f"Không có tệp {period.previous.slug}.yaml: chưa có số liệu cùng kỳ "
                           "(same_period).")
         if targets:
-            header.append(f"plan / plan_growth: chỉ tiêu 'phấn đấu đạt' năm {period.year} trong "
+            header.append(f"plan / plan_growth: chỉ tiêu '{TARGET_STATUS}' năm {period.year} trong "
                           f"phần {TARGETS_SECTION} của {display_path(annual_path)}.")
         text = period_text(period, mode, header, data, last_period, result.same_period,
                            targets, targets_label, result)

@@ -19,6 +19,11 @@ from typing import Optional
 
 from pydantic import BaseModel
 
+from ..data.model import TARGETS_SECTION
+from ..vnformat import STATUSES, TARGET_STATUS
+
+assert STATUSES[-1] == TARGET_STATUS  # the status note below is about the last one
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = Path("schema")
 
@@ -62,8 +67,9 @@ _FIELD_HELP = {
     ("Count", "same_period"): "Số đếm cùng kỳ năm trước (để viết tăng/giảm)",
     ("Count", "parts"): "Mã các số đếm cộng lại bằng số đếm này",
     ("Count", "note"): "Ghi chú cho người soạn; không in ra báo cáo",
-    ("Indicator", "status"): "Mức độ: 'đạt', 'ước đạt', 'ước thực hiện', 'dự kiến đạt', "
-                             "'phấn đấu đạt' (chỉ tiêu kỳ sau, trong phần phuong_huong)",
+    # the statuses in their one home (the target status last: the note is about it)
+    ("Indicator", "status"): "Mức độ: " + ", ".join(f"'{s}'" for s in STATUSES) + (
+        f" (chỉ tiêu kỳ sau, trong phần {TARGETS_SECTION})"),
     ("Indicator", "qualifier"): "'trên', 'gần' hoặc 'hơn' trước giá trị: 'trên 844 nghìn tỷ đồng'",
     ("Indicator", "price_basis"): "Giá tính: 'hiện hành', 'so sánh 2010' hoặc 'so sánh'",
     ("Indicator", "plan_style"): "Cách viết so với kế hoạch: 'dat' (đạt 90,48% kế hoạch năm), "

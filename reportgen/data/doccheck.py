@@ -27,6 +27,7 @@ from ..errors import ERROR, NOTE, WARNING, Finding
 from .figures import Report
 from .loader import Loaded
 from .model import TARGETS_SECTION, Period, Signer
+from ..vnformat import TARGET_STATUS
 
 PROMISE_RE = re.compile(r"phương\s+hướng", re.IGNORECASE)
 _PAD_LIMIT = 10
@@ -301,7 +302,7 @@ def _units(report: Report, loaded: Loaded, layout) -> list[Finding]:
             continue
         for group, figs in (("indicators", view.indicators), ("products", view.products)):
             for fig in figs.values():
-                if (fig.unit or fig.status == "phấn đấu đạt" or not spec.in_appendix(fig.id)
+                if (fig.unit or fig.status == TARGET_STATUS or not spec.in_appendix(fig.id)
                         or (fig.part_of and not spec.in_appendix(fig.part_of))):
                     continue
                 out.append(loaded.finding(

@@ -152,7 +152,7 @@ def _fill_one(report: Report, target, form: Optional[str]) -> str:
     if form == "growth":
         return vn.format_change(_need(f.growth), "", qualifier=f.growth_qualifier)
     if form == "index":
-        return vn.format_percent(Decimal(100) + _need(f.growth))
+        return vn.format_percent(vn.HUNDRED + _need(f.growth))
     if form == "plan":
         return vn.format_plan(_need(f.plan_pct), f.plan_style, f.plan_name or style.plan_name,
                               so_voi=f.plan_excess is None, qualifier=f.plan_qualifier)

@@ -22,6 +22,7 @@ from ..errors import ERROR, WARNING, Finding, display_path
 from .figures import Figure, Report
 from .loader import Loaded
 from .model import TARGETS_SECTION
+from ..vnformat import HUNDRED
 
 if TYPE_CHECKING:
     from .dataset import LoadResult
@@ -301,8 +302,6 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
                 out.append(loaded.finding(base + ("value",), "RG201", problem))
     return out
 
-
-HUNDRED = Decimal(100)
 
 #: scales of the money and trade units, for parts written in another unit than their total
 #: ("gần 3 nghìn tỷ đồng" under a total in tỷ đồng)
