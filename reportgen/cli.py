@@ -203,7 +203,8 @@ def list_(ctx):
 def build(ctx, province, year, period, all_, formats, out, force, check, jobs, strict):
     """Dựng báo cáo PDF, DOCX, HTML vào output/."""
     import os
-    from .build.pipeline import build as run, parse_formats
+    from .build.batch import build as run
+    from .build.pipeline import parse_formats
     from .commands import period_option, select_entries
     from .errors import UsageError
 

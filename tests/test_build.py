@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import pipeline as build_mod
-from reportgen.build.pipeline import build, output_path
+from reportgen.build.batch import build
+from reportgen.build.pipeline import output_path
 from reportgen.data.dataset import find_entries
 from reportgen.project import Project
 

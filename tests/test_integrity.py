@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from reportgen.build import pipeline
+from reportgen.build import batch, pipeline
 from reportgen.build.record import LOCK, RECORD, load_record
 from reportgen.cli import main
 from reportgen.data.dataset import find_entries
@@ -236,19 +236,19 @@ def test_a_data_edit_during_the_build_is_never_recorded_as_built(tmp_path, monke
         return doc
 
     monkeypatch.setattr(pipeline, "make_document", render_then_edit)
-    results = pipeline.build(project, [entry], ("html",), project.output)
+    results = batch.build(project, [entry], ("html",), project.output)
     assert [r.status for r in results] == ["built"]
     monkeypatch.setattr(pipeline, "make_document", real)
-    results = pipeline.build(project, [entry], ("html",), project.output)
+    results = batch.build(project, [entry], ("html",), project.output)
     assert [r.status for r in results] == ["built"]  # not "skipped"
-    results = pipeline.build(project, [entry], ("html",), project.output)
+    results = batch.build(project, [entry], ("html",), project.output)
     assert [r.status for r in results] == ["skipped"]
 
 
 def test_parallel_workers_carry_the_hash_they_rendered(tmp_path):
     project = make_project(tmp_path, "bac-kan", "cao-bang")
     entries = find_entries(project.data)
-    results = pipeline.build(project, entries, ("html",), project.output, jobs=2)
+    results = batch.build(project, entries, ("html",), project.output, jobs=2)
     record = load_record(project.output)
     for r in results:
         assert r.status == "built" and r.digest

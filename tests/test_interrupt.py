@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build.pipeline import RECORD, build
+from reportgen.build.batch import build
+from reportgen.build.record import RECORD
 from reportgen.fileio import remove_stale_temps
 from reportgen.build.record import LOCK
 from reportgen.data.dataset import find_entries
@@ -296,7 +297,7 @@ def test_a_ctrl_c_python_cannot_raise_stops_the_build_after_the_report(tree, tmp
 
     done = []
 
-    def fake_build_one(project, entry, *args):
+    def fake_build_one(project, entry, *args, **kwargs):
         done.append(entry.slug)
         if len(done) == 1:
             Finalizer()  # collected at once: the interrupt goes to sys.unraisablehook

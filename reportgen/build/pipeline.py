@@ -1,17 +1,12 @@
-"""Build reports: load -> validate -> render templates -> read the document -> write formats.
+"""One report: load -> validate -> render templates -> read the document -> write formats.
 
-Each output is written through `fileio.atomic_write` (a temporary file in its folder,
+`build_one` takes one report through the one-way flow (`make_document`, `render_formats`) and
+writes its outputs, each through `fileio.atomic_write` (a temporary file in its folder,
 renamed over the old one), so an error or an interruption never leaves a truncated file and
-never removes a good one; temporary files of killed builds are removed when the next build
-starts (`fileio.remove_stale_temps`), never those of a build still running.
-Nothing is written outside the output folder: a folder in it that is a link to elsewhere
-fails that report.
-A build record (``output/.reportgen-build.json``, `record.py`) keeps, per report, the hash
-of every input that produced the files on disk (computed before rendering) and the hash of
-each file written, so a report is skipped only when both still match. A build holds a lock
-on its output folder (`record.folder_lock`). One report failing (bad data, a bad template, a
-link outside data/, even a bug) never stops the others: each failure is reported and the
-record of the others is saved.
+never removes a good one. Nothing is written outside the output folder: a folder in it that
+is a link to elsewhere fails that report. `input_hash` is what the build record keeps per
+report (`record.py`): the hash of every input, taken before rendering.
+Many reports at once (the lock, the record, worker processes, Ctrl-C): `batch.py`.
 """
 from __future__ import annotations
 
@@ -19,10 +14,8 @@ import datetime as dt
 import functools
 import hashlib
 import dataclasses
-import json
 import os
 import stat
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,13 +27,13 @@ from ..data.validate import check
 from ..document.types import Document
 from ..errors import (DataError, ReportgenError, UsageError, WriteError, display_path, os_reason,
                       quote)
-from ..fileio import atomic_write, inside, remove_stale_temps
+from ..fileio import atomic_write, inside
 from ..data.layout import layout_path
 from ..project import Project, template_sources
 from ..writers import FORMATS
 
 STYLESHEET = Path("style") / "print.css"
-from .record import RECORD, data_hash, folder_lock, is_current, load_record, save_record  # noqa: E402,F401
+from .record import RECORD, data_hash, is_current  # noqa: E402,F401
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -250,19 +243,45 @@ def pdf_pages(data: bytes) -> Optional[int]:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
-              force: bool = False, check: bool = False, record: Optional[dict] = None) -> BuildResult:
-    """Build (or check) one report; never raises for bad input, returns a failed result."""
+def plan(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
+         force: bool = False, check: bool = False, record: Optional[dict] = None):
+    """What one report needs, decided before any rendering: a result (skipped: the files on
+    disk are those of these inputs; failed: a province folder linked outside data/), or the
+    input hash to render it from (a str). Cheap: hashes files, renders nothing."""
     start = time.perf_counter()
-    key = f"{entry.slug}/{entry.period.slug}"
-    targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
     try:
         from ..data.dataset import refuse_outside_links
         refuse_outside_links(project.data, entry.slug)  # (--all: one province, not the build)
         digest = input_hash(project, entry, formats)  # before rendering: what is rendered
-        if (not force and not check and record is not None
-                and is_current(record.get(key), digest, targets)):
-            return BuildResult(entry, "skipped", list(targets.values()), digest=digest)
+    except ReportgenError as exc:
+        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(exc))
+    except OSError as exc:
+        err = WriteError(f"không đọc được tệp: {os_reason(exc)}", getattr(exc, "filename", None))
+        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
+    except Exception as exc:  # a bug: this report fails, the others are still built
+        return BuildResult(entry, "failed", [], None, time.perf_counter() - start,
+                           _internal_error(f"{entry.slug}/{entry.period.slug}", exc), internal=True)
+    targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
+    if (not force and not check and record is not None
+            and is_current(record.get(f"{entry.slug}/{entry.period.slug}"), digest, targets)):
+        return BuildResult(entry, "skipped", list(targets.values()), digest=digest)
+    return digest
+
+
+def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
+              force: bool = False, check: bool = False, record: Optional[dict] = None,
+              digest: Optional[str] = None) -> BuildResult:
+    """Build (or check) one report; never raises for bad input, returns a failed result.
+    `digest`: the input hash `plan` took (the report is then built, not skipped)."""
+    if digest is None:
+        planned = plan(project, entry, formats, out, force, check, record)
+        if isinstance(planned, BuildResult):
+            return planned
+        digest = planned
+    start = time.perf_counter()
+    key = f"{entry.slug}/{entry.period.slug}"
+    targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
+    try:
         doc = make_document(project, entry)
         outputs = render_formats(project, doc, formats, project.data / entry.slug)
         pages = pdf_pages(outputs["pdf"]) if "pdf" in outputs else None
@@ -305,159 +324,3 @@ def _internal_error(key: str, exc: Exception) -> str:
         fh.write(traceback.format_exc())
     return (f"{key}: lỗi nội bộ của reportgen ({type(exc).__name__}: {str(exc)[:300]}); chi tiết "
             f"ở {name}. Vui lòng báo lỗi kèm tệp này.")
-
-
-_STOP = None  # in a worker: the parent's "stop" event
-
-
-def _worker_start(stop) -> None:
-    """Worker start. Ctrl-C reaches the whole process group, but a worker ignores it (a
-    KeyboardInterrupt inside WeasyPrint or an idle pool queue prints tracebacks): the parent
-    stops the build and ends its workers (`_stop_workers`)."""
-    import signal
-    global _STOP
-    _STOP = stop
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _build_one_in_worker(project: Project, entry: Entry, *args) -> BuildResult:
-    if _STOP is not None and _STOP.is_set():  # queued before Ctrl-C: not started
-        return BuildResult(entry, "failed", error="đã dừng (Ctrl-C)")
-    return build_one(project, entry, *args)
-
-
-def _stop_workers(pool, stop) -> None:
-    """Ctrl-C (or an error) in a parallel build: no queued report starts, the running ones
-    are ended (each of their files is the previous one or the new complete one, as after a
-    kill; `_remove_temps` then removes the ended workers' temporary files)."""
-    stop.set()
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        proc.terminate()
-    for proc in processes:
-        proc.join(timeout=10)
-    pool.shutdown(wait=True)
-    # The pool is broken now and its wake-up pipe closed; Python 3.11's exit hook would still
-    # write to it and print a traceback ("Bad file descriptor") after our Ctrl-C message
-    # (3.12 checks for a closed pipe itself).
-    from concurrent.futures import process as futures_process
-    manager = getattr(pool, "_executor_manager_thread", None)
-    if manager is not None:
-        getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
-
-
-def _build_parallel(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
-                    force: bool, check: bool, jobs: int, progress, record: dict, started: float,
-                    interrupts: "_LostInterrupts") -> list[BuildResult]:
-    from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing as mp
-
-    context = mp.get_context("fork")
-    stop = context.Event()  # set on Ctrl-C: queued reports are not started
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
-                               initargs=(stop,))
-    results = []
-    try:
-        futures = [pool.submit(_build_one_in_worker, project, e, formats, out, force, check,
-                               dict(record)) for e in entries]
-        for fut in futures:
-            res = fut.result()
-            results.append(res)
-            if progress:
-                progress(res)
-            interrupts.check()
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):  # what the finished workers replaced
-            exc.replaced = [f for r in results if r.status == "built"  # type: ignore[attr-defined]
-                            for f in r.files]
-            exc.unfinished = True  # type: ignore[attr-defined]
-        _stop_workers(pool, stop)
-        if not check:
-            _remove_temps(out, entries, started)
-        raise
-    pool.shutdown(wait=True)
-    return results
-
-
-class _LostInterrupts:
-    """A Ctrl-C that Python cannot raise where it lands (in a finalizer or a C callback it is
-    printed as "Exception ignored … KeyboardInterrupt" and dropped) is kept instead, and the
-    build stops after the report it landed in."""
-
-    def __enter__(self) -> "_LostInterrupts":
-        self.hook, self.lost = sys.unraisablehook, False
-        sys.unraisablehook = self._keep
-        return self
-
-    def _keep(self, unraisable) -> None:
-        if isinstance(unraisable.exc_value, KeyboardInterrupt):
-            self.lost = True
-        else:
-            self.hook(unraisable)
-
-    def __exit__(self, *exc) -> None:
-        sys.unraisablehook = self.hook
-
-    def check(self) -> None:
-        if self.lost:
-            raise KeyboardInterrupt
-
-
-def _remove_temps(out: Path, entries: list[Entry], started: float) -> None:
-    """Temporary files of killed builds in the folders a build writes (never elsewhere)."""
-    for folder in dict.fromkeys([out] + [output_path(out, e, "x").parent for e in entries]):
-        if inside(out, folder):
-            remove_stale_temps(folder, started)
-
-
-def build(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
-          force: bool = False, check: bool = False, jobs: int = 1, progress=None,
-          warn=None) -> list[BuildResult]:
-    """Build several reports, serially or in worker processes; one failure stops nothing.
-    Holds the output folder's lock (not for --check, which writes nothing); `warn` gets the
-    warnings (a damaged record)."""
-    if check:
-        return _build(project, entries, formats, out, force, check, jobs, progress, warn)
-    try:
-        lock = folder_lock(out)
-        lock.__enter__()
-    except OSError as exc:
-        raise WriteError(f"không tạo được thư mục kết quả ({exc.strerror or exc})",
-                         getattr(exc, "filename", None) or out) from None
-    try:
-        return _build(project, entries, formats, out, force, check, jobs, progress, warn)
-    finally:
-        lock.__exit__(None, None, None)
-
-
-def _build(project: Project, entries: list[Entry], formats: tuple[str, ...], out: Path,
-           force: bool, check: bool, jobs: int, progress, warn) -> list[BuildResult]:
-    record = load_record(out, warn)
-    results: list[BuildResult] = []
-    started = time.time()
-    if not check:  # temporary files of killed builds, in the folders this build writes
-        _remove_temps(out, entries, started)
-    with _LostInterrupts() as interrupts:
-        if jobs > 1 and len(entries) > 1:
-            results = _build_parallel(project, entries, formats, out, force, check, jobs,
-                                      progress, record, started, interrupts)
-        else:
-            try:
-                for e in entries:
-                    res = build_one(project, e, formats, out, force, check, record)
-                    results.append(res)
-                    if progress:
-                        progress(res)
-                    interrupts.check()
-            except KeyboardInterrupt as exc:  # say which files were already replaced
-                exc.replaced = [f for r in results if r.status == "built"  # type: ignore
-                                for f in r.files] + getattr(exc, "replaced", [])
-                raise
-    for res in results:  # what each worker rendered, from the hash it computed first
-        if res.status == "built" and res.digest is not None:
-            record[f"{res.entry.slug}/{res.entry.period.slug}"] = {"input": res.digest,
-                                                                   "outputs": res.hashes}
-    if not check and any(r.status == "built" for r in results):
-        save_record(out, record, warn)
-    return results
