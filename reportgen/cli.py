@@ -202,7 +202,6 @@ def list_(ctx):
 @run_safely
 def build(ctx, province, year, period, all_, formats, out, force, check, jobs, strict):
     """Dựng báo cáo PDF, DOCX, HTML vào output/."""
-    import os
     from .build.batch import build as run
     from .build.pipeline import parse_formats
     from .commands import period_option, select_entries
@@ -224,7 +223,9 @@ def build(ctx, province, year, period, all_, formats, out, force, check, jobs, s
                              check_links=not all_)
     if not entries:
         raise UsageError("không có báo cáo nào để dựng trong thư mục data/")
-    jobs = jobs or min(len(entries), os.cpu_count() or 1)
+    if jobs is None:  # one per core (a single report uses a second core for its PDF)
+        from .build.overlap import cores
+        jobs = cores()
     results = _run_with_progress(run, project, entries, fmts, out, force, check, jobs)
     _summary(results)
     failed = [r for r in results if r.status == "failed"]

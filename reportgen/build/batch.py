@@ -164,8 +164,10 @@ def _build(project: Project, entries: list[Entry], formats: tuple[str, ...], out
             workers = _Workers(project, todo, formats, out, force, check, min(jobs, len(todo)))
             built = workers.results()
         else:
-            built = (pipeline.build_one(project, e, formats, out, force, check, None, digest=d)
-                     for e, d in todo)
+            # one report and cores to spare: its PDF on a second core (overlap.py)
+            two = jobs > 1 and len(todo) == 1
+            built = (pipeline.build_one(project, e, formats, out, force, check, None, digest=d,
+                                        two_cores=two) for e, d in todo)
         try:
             for planned_result in planned:
                 res = planned_result if isinstance(planned_result, BuildResult) else next(built)

@@ -270,9 +270,11 @@ def plan(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
 
 def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
               force: bool = False, check: bool = False, record: Optional[dict] = None,
-              digest: Optional[str] = None) -> BuildResult:
+              digest: Optional[str] = None, two_cores: bool = False) -> BuildResult:
     """Build (or check) one report; never raises for bad input, returns a failed result.
-    `digest`: the input hash `plan` took (the report is then built, not skipped)."""
+    `digest`: the input hash `plan` took (the report is then built, not skipped).
+    `two_cores`: a second core is free for this report (`overlap.py`: the PDF is laid out in a
+    forked helper while this process makes the document and the other formats)."""
     if digest is None:
         planned = plan(project, entry, formats, out, force, check, record)
         if isinstance(planned, BuildResult):
@@ -282,8 +284,16 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
     key = f"{entry.slug}/{entry.period.slug}"
     targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
     try:
-        doc = make_document(project, entry)
-        outputs = render_formats(project, doc, formats, project.data / entry.slug)
+        province_dir = project.data / entry.slug
+        from . import overlap
+        if two_cores and overlap.worth_it(formats, 2):
+            with overlap.PdfHelper(render_formats, project, province_dir) as helper:
+                doc = make_document(project, entry)
+                outputs = overlap.render_with_helper(helper, render_formats, project, doc,
+                                                     formats, province_dir)
+        else:
+            doc = make_document(project, entry)
+            outputs = render_formats(project, doc, formats, province_dir)
         pages = pdf_pages(outputs["pdf"]) if "pdf" in outputs else None
         if check:
             differ = [targets[f] for f, data in outputs.items()
