@@ -99,3 +99,15 @@ def test_the_watch_sees_a_read_under_data(tree):
         _WATCH["root"] = None
     assert _WATCH["seen"] == [("open", os.path.realpath(path))]
     _WATCH["seen"] = []
+
+
+def test_a_province_template_not_in_utf8_is_named(tree):
+    """Templates are decoded when loaded; one that is not UTF-8 is an RG501 naming its file
+    (validate and build), not a crash while rendering."""
+    tree.write()
+    own = tree.province_dir / "templates" / "sections" / "quan_ly_nha_nuoc.html"
+    own.parent.mkdir(parents=True)
+    own.write_bytes("<p>Quán</p>\n".encode("cp1258"))  # Windows-1258, not UTF-8
+    bad = [f for f in tree.findings() if f.code == "RG501"]
+    assert len(bad) == 1 and bad[0].file.endswith("templates/sections/quan_ly_nha_nuoc.html")
+    assert "không phải UTF-8" in bad[0].message
