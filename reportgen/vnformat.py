@@ -26,10 +26,10 @@ from .vnnumber import (DECIMAL_SYMBOL, GROUP_SYMBOL, HUNDRED, NEGATIVE_WORD, QUA
                        format_roman, format_value, parse_number)
 from .vntext import (format_date, format_doc_number, format_place_date, format_short_date,
                      lower_first, title_vn, upper_first)
-from .vnwording import (BASE_STYLES, CHANGE_STYLES, PLAN_STYLES, STATUSES, TARGET_STATUS,
-                        format_base, format_change, format_multiple, format_period, format_plan,
-                        format_plan_growth, format_points, format_share_move,
-                        format_status_change)
+from .vnwording import (BASE_STYLES, CHANGE_STYLES, PLAN_STYLES, RESULT_STATUS, STATUSES,
+                        TARGET_STATUS, format_base, format_change, format_multiple,
+                        format_period, format_plan, format_plan_growth, format_points,
+                        format_share_move, format_status_change)
 
 __all__ = [
     "NumberFormatError",
@@ -66,6 +66,7 @@ __all__ = [
     "BASE_STYLES",
     "STATUSES",
     "TARGET_STATUS",
+    "RESULT_STATUS",
     "Number",
 ]
 

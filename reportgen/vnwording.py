@@ -29,9 +29,11 @@ def _base_suffix(base: str, with_so_voi: bool = True) -> str:
 #: the status of a target for the next period: not a result (left out of the appendix table
 #: and the plan chart; its change reads "phấn đấu tăng …")
 TARGET_STATUS = "phấn đấu đạt"
+#: the status of a figure stated as a result (the default)
+RESULT_STATUS = "đạt"
 #: every status a figure may have, with the estimate/projection word it puts before a verb:
 #: "ước đạt" → "ước tăng …" (the one home of the status words; the data model takes them here)
-_STATUS_PREFIX = {"đạt": "", "ước đạt": "ước", "ước thực hiện": "ước", "dự kiến đạt": "dự kiến",
+_STATUS_PREFIX = {RESULT_STATUS: "", "ước đạt": "ước", "ước thực hiện": "ước", "dự kiến đạt": "dự kiến",
                   TARGET_STATUS: "phấn đấu"}
 STATUSES = tuple(_STATUS_PREFIX)
 
@@ -133,7 +135,7 @@ def _qualifier(qualifier: object, func: str) -> str:
 
 def format_status_change(
     pct: Number,
-    status: str = "đạt",
+    status: str = RESULT_STATUS,
     base: str = "cùng kỳ",
     style: str = "giam",
     threshold: Number = Decimal("0"),

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from ..vnformat import STATUSES, NumberFormatError, format_period, parse_number
+from ..vnformat import RESULT_STATUS, STATUSES, NumberFormatError, format_period, parse_number
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(-(?P<half>h1|h2))?$")
@@ -129,7 +129,7 @@ class Indicator(Strict):
     # not Optional: the line may be left out (only the growth is known) but not left empty
     value: Num = Field(None, description="Giá trị kỳ này; bỏ dòng này nếu chỉ biết tốc độ tăng "
                                          "(growth). Dòng 'value:' để trống là chỗ chưa điền.")
-    status: Status = "đạt"
+    status: Status = RESULT_STATUS
     qualifier: Optional[Qualifier] = None
     price_basis: Optional[PriceBasis] = None
     same_period: Optional[Num] = Field(None, description="Giá trị cùng kỳ năm trước")

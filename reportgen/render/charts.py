@@ -75,7 +75,7 @@ def plan_pace(period: Period) -> Decimal:
 
 def plan_line_label(period: Period) -> str:
     pace = plan_pace(period)
-    return "Kế hoạch (100%)" if pace == 100 else f"Tiến độ 6 tháng ({format_percent(pace)} KH năm)"
+    return "Kế hoạch (100%)" if pace == HUNDRED else f"Tiến độ 6 tháng ({format_percent(pace)} KH năm)"
 
 
 def plan_axis_label(period: Period) -> str:
@@ -83,11 +83,11 @@ def plan_axis_label(period: Period) -> str:
 
 
 def legend_met(period: Period) -> str:
-    return "Đạt, vượt kế hoạch" if plan_pace(period) == 100 else "Đạt, vượt tiến độ 6 tháng"
+    return "Đạt, vượt kế hoạch" if plan_pace(period) == HUNDRED else "Đạt, vượt tiến độ 6 tháng"
 
 
 def legend_short(period: Period) -> str:
-    return "Chưa đạt kế hoạch" if plan_pace(period) == 100 else "Chậm so với tiến độ 6 tháng"
+    return "Chưa đạt kế hoạch" if plan_pace(period) == HUNDRED else "Chậm so với tiến độ 6 tháng"
 
 
 def plan_bars(report: Report) -> list[Bar]:
