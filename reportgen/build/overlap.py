@@ -45,6 +45,7 @@ def _helper(conn, render: Render, project: Project, province_dir: Optional[Path]
     """In the forked process: import WeasyPrint, wait for the document, send back the PDF."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the build and ends us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked across the fork
     try:
         from ..writers.pdf import _import_weasyprint
         _import_weasyprint()
@@ -79,7 +80,14 @@ class PdfHelper:
         self.conn, child = context.Pipe()
         self.proc = context.Process(target=_helper, args=(child, render, project, province_dir),
                                     name="reportgen-pdf", daemon=True)
-        self.proc.start()
+        # a Ctrl-C arriving while the helper starts is kept for this process: the helper
+        # ignores it once running, and must not print a traceback before it does
+        import signal
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         self.sent = self.answered = False
         self.answer = None
