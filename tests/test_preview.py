@@ -91,11 +91,16 @@ def test_serves_the_pdf_pages_and_the_text_view(server, tree):
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     imgs = page_images(page)
     assert [int(n) for *_, n in imgs] == list(range(1, pages + 1))  # every page, in order
-    assert all(v.endswith(version) and (w, h) == ("794", "1123") for v, w, h, _ in imgs)
+    assert all(re.fullmatch(r"trang/\d+\.png\?v=[0-9a-f]{20}", v) and (w, h) == ("794", "1123")
+               for v, w, h, _ in imgs)
     with urllib.request.urlopen(server.url + imgs[0][0], timeout=30) as resp:
         assert resp.headers["Content-Type"] == "image/png"
+        # at the address naming its pixels a page picture never changes: the browser keeps it
+        assert resp.headers["Cache-Control"] == "max-age=31536000, immutable"
         with PILImage.open(io.BytesIO(resp.read())) as im:
             assert im.size == (794, 1123)  # A4 at 96 px per inch
+    with urllib.request.urlopen(server.url + "trang/1.png", timeout=30) as resp:
+        assert resp.headers["Cache-Control"] == "no-store"  # no address: the current page 1
     # the PDF behind the pages is the one `reportgen build` writes, byte for byte
     with urllib.request.urlopen(server.url + "bao-cao.pdf", timeout=30) as resp:
         assert resp.read() == pdf
@@ -173,6 +178,33 @@ def test_version_changes_and_page_follows_files(server, tree):
         "Triển khai các dự án năng lượng tái tạo", "Triển khai mạnh các dự án năng lượng tái tạo"), encoding="utf-8")
     wait_for(lambda: get(server.url + "version") != v3, what="data change")
     assert "Triển khai mạnh các dự án năng lượng tái tạo" in get(server.url + "van-ban")
+
+
+def test_a_save_redraws_only_the_pages_that_change(server, tree):
+    """Every page keeps its address (and the browser its picture) when a save does not
+    change its pixels; the page a visible change lands on gets a new one."""
+    first = page_images(get(server.url))
+    r1 = server.render()
+    data = tree.data / "bac-kan" / "2022.yaml"
+    v1 = get(server.url + "version")
+    touch_append(data, "\n# một ghi chú không in ra\n")
+    wait_for(lambda: get(server.url + "version") != v1, what="a new version")
+    r2 = server.render()
+    assert r2.version != r1.version
+    assert page_images(get(server.url)) == first  # same addresses
+    assert all(a is b for a, b in zip(r1.pages, r2.pages))  # the PNGs were not encoded again
+    text = data.read_text(encoding="utf-8")
+    assert "Triển khai các dự án năng lượng tái tạo" in text
+    v2 = get(server.url + "version")
+    data.write_text(text.replace("Triển khai các dự án năng lượng tái tạo",
+                                 "Triển khai mạnh các dự án năng lượng tái tạo"), encoding="utf-8")
+    wait_for(lambda: get(server.url + "version") != v2, what="a new version")
+    changed = page_images(get(server.url))
+    assert len(changed) == len(first)
+    moved = [n for (a, *_ , n), (b, *_) in zip(first, changed) if a != b]
+    assert moved  # the page with the sentence (and any page it pushed) has a new address
+    assert len(moved) < len(first)  # the first page, far from the change, did not move
+    assert changed[0] == first[0]
 
 
 def finding_blocks(page: str) -> list[str]:

@@ -9,7 +9,10 @@ requests whose Host header names this machine's loopback: DNS rebinding) serves:
                      breaks are exactly the PDF's; above them the findings of the data
                      (errors and warnings), each with file:line and the text of that line;
 * ``/van-ban``       the HTML text view (the HTML writer's output), one click away;
-* ``/trang/N.png``   page N of the current version; ``/bao-cao.pdf`` the PDF itself;
+* ``/trang/N.png?v=K`` page N of the current version, K naming its pixels: a page that a save
+                     did not change keeps its K, so the browser shows it from its cache and
+                     fetches only the pages that changed;
+* ``/bao-cao.pdf``   the PDF itself, byte for byte the one `reportgen build` writes;
 * ``/version``       a token that changes whenever a file the report depends on changes;
                      ``/version?cho=TOKEN`` waits (up to 25 s) until it differs from TOKEN.
 
@@ -20,9 +23,16 @@ input of the report (the list the build record uses) ten times a second and star
 render at once, before the browser asks. When the data has errors or a template is broken,
 the page shows the messages (file, line, the line's text, code, what to do) instead of the
 pages, and comes back by itself once the files are fixed. Nothing is written to disk.
+
+What one save costs (the process stays warm: imports, fonts, checked templates): load and
+validate, make the document, lay out a plain PDF (the same pages as the built PDF, without
+the tags, attachments and PDF/A metadata that do not change a pixel; the built PDF itself is
+made only when /bao-cao.pdf is asked for), draw each page, and encode as PNG only the pages
+whose pixels changed (the others keep their PNG and their address).
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import secrets
 import sys
@@ -43,6 +53,7 @@ HOST = "127.0.0.1"
 POLL_SECONDS = 0.1   # file watcher
 WAIT_SECONDS = 25.0  # the longest a /version?cho=… request is held
 PAGE_DPI = 96        # one CSS pixel per pixel on a usual screen: A4 is 794 × 1123
+PAGE_CACHE = "max-age=31536000, immutable"  # a page picture at its address never changes
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 REFUSED_HOST = ("Từ chối: bản xem trước chỉ trả lời địa chỉ http://127.0.0.1 hoặc "
                 "http://localhost trên máy này.\n")
@@ -191,35 +202,53 @@ class Render:
     version: str
     ok: bool
     shown: list[Shown] = field(default_factory=list)
-    pdf: bytes = b""
+    pdf: bytes = b""  # the built PDF, made when first asked for (`PreviewServer.built_pdf`)
     pages: list[bytes] = field(default_factory=list)  # PNG per page
     sizes: list[tuple[int, int]] = field(default_factory=list)
     text_view: str = ""
     seconds: float = 0.0
     crash: str = ""
     name: str = ""  # "Bắc Kạn, năm 2022" once the data loads
+    keys: list[str] = field(default_factory=list)  # per page, a digest of its pixels
+    doc: object = None  # the Document the pages were drawn from
 
 
-def rasterize(pdf: bytes, dpi: int = PAGE_DPI) -> tuple[list[bytes], list[tuple[int, int]]]:
-    """Each page of the PDF as PNG bytes, and its size in pixels."""
+Picture = tuple[bytes, tuple[int, int]]  # PNG bytes and size in pixels
+
+
+def rasterize(pdf: bytes, dpi: int = PAGE_DPI, known: Optional[dict[str, Picture]] = None
+              ) -> tuple[list[bytes], list[tuple[int, int]], list[str]]:
+    """Each page of the PDF as PNG bytes, its size in pixels, and a digest of its pixels.
+    `known`: pictures of earlier renders by digest; a page drawn with the same pixels reuses
+    its PNG (encoding is most of the cost of drawing a page)."""
     import io
 
     import pypdfium2 as pdfium
 
+    known = known or {}
     doc = pdfium.PdfDocument(pdf)
-    pages, sizes = [], []
+    pages, sizes, keys = [], [], []
     try:
         for i in range(len(doc)):
             page = doc[i]
-            image = page.render(scale=dpi / 72).to_pil()
-            buf = io.BytesIO()
-            image.save(buf, format="PNG", compress_level=1)
-            pages.append(buf.getvalue())
-            sizes.append(image.size)
+            bitmap = page.render(scale=dpi / 72)
+            digest = hashlib.sha1(f"{bitmap.width}x{bitmap.height}x{bitmap.stride}:".encode())
+            digest.update(bitmap.buffer)
+            key = digest.hexdigest()[:20]
+            if key in known:
+                png, size = known[key]
+            else:
+                image = bitmap.to_pil()
+                buf = io.BytesIO()
+                image.save(buf, format="PNG", compress_level=1)
+                png, size = buf.getvalue(), image.size
+            pages.append(png)
+            sizes.append(size)
+            keys.append(key)
             page.close()
     finally:
         doc.close()
-    return pages, sizes
+    return pages, sizes, keys
 
 
 class PreviewServer:
@@ -238,6 +267,7 @@ class PreviewServer:
         self._changed = threading.Condition()  # version and stamp; notified on a change
         self._render_lock = threading.Lock()   # one render at a time
         self._last: Optional[Render] = None
+        self._pictures: dict[str, Picture] = {}  # the last pages drawn, by digest
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.httpd = ThreadingHTTPServer((HOST, port), self._handler())
@@ -339,11 +369,14 @@ class PreviewServer:
                 return Render(version, False, shown)
             name = f"{checked.report.province.name}, {self.entry.period.label}"
             doc = make_document(self.project, self.entry, checked=checked)
+            # the pages from a plain PDF: the same pixels as the built one, made faster
             out = render_formats(self.project, doc, ("pdf", "html"),
-                                 self.project.data / self.entry.slug)
-            pdf, text_view = out["pdf"], out["html"].decode("utf-8")
-            pages, sizes = rasterize(pdf)
-            return Render(version, True, shown, pdf, pages, sizes, text_view, name=name)
+                                 self.project.data / self.entry.slug,
+                                 options={"pdf": {"archival": False}})
+            pages, sizes, keys = rasterize(out["pdf"], known=self._pictures)
+            self._pictures = {k: (p, s) for k, p, s in zip(keys, pages, sizes)}
+            return Render(version, True, shown, b"", pages, sizes, out["html"].decode("utf-8"),
+                          name=name, keys=keys, doc=doc)
         except DataError as exc:
             return Render(version, False, [Shown.of_finding(f) for f in exc.findings])
         except ReportgenError as exc:
@@ -377,8 +410,8 @@ class PreviewServer:
                               f"{errors} lỗi, {warnings} cảnh báo. Sửa các chỗ dưới đây; trang "
                               "tự tải lại khi tệp thay đổi.", "")
         imgs = "\n".join(
-            f'<img class="page" src="/trang/{n}.png?v={r.version}" width="{w}" height="{h}" '
-            f'alt="Trang {n}">' for n, (w, h) in enumerate(r.sizes, start=1))
+            f'<img class="page" src="/trang/{n}.png?v={key}" width="{w}" height="{h}" '
+            f'alt="Trang {n}">' for n, ((w, h), key) in enumerate(zip(r.sizes, r.keys), start=1))
         status = f"{len(r.pages)} trang A4, như bản PDF" + (f"; {warnings} cảnh báo" if warnings else "")
         return self._page(r, f"Báo cáo {r.name or self.what}", links, status,
                           f'<div class="pages" id="reportgen-pages">\n{imgs}\n</div>')
@@ -398,9 +431,34 @@ class PreviewServer:
             page = page[:at + 6] + "\n" + bar + page[at + 6:]
         return inject(page, r.version).encode("utf-8")
 
-    def page_image(self, n: int) -> Optional[bytes]:
+    def forget_pictures(self) -> None:
+        """Draw and encode every page again at the next render (the benchmark measures a
+        save with every cache empty)."""
+        with self._render_lock:
+            self._pictures = {}
+
+    def page_image(self, n: int) -> Optional[tuple[bytes, str]]:
+        """Page n's PNG and the digest of its pixels, or None."""
         r = self.render()
-        return r.pages[n - 1] if r.ok and 1 <= n <= len(r.pages) else None
+        return (r.pages[n - 1], r.keys[n - 1]) if r.ok and 1 <= n <= len(r.pages) else None
+
+    def built_pdf(self) -> Optional[bytes]:
+        """The PDF `reportgen build` writes for the current files (made once per version, when
+        first asked for), or None when the report cannot be built."""
+        from ..build.pipeline import render_formats
+
+        r = self.render()
+        if not r.ok:
+            return None
+        with self._render_lock:
+            if not r.pdf:
+                try:
+                    r.pdf = render_formats(self.project, r.doc, ("pdf",),
+                                           self.project.data / self.entry.slug)["pdf"]
+                except Exception as exc:  # the pages were made: say it, do not stop
+                    self.log(f"không dựng được tệp PDF: {exc}")
+                    return None
+            return r.pdf
 
     # -------------------------------------------------------------- HTTP
     def _handler(self):
@@ -423,19 +481,22 @@ class PreviewServer:
                     self._send(200, "text/html; charset=utf-8", server.pages_view())
                 elif path == "/van-ban":
                     self._send(200, "text/html; charset=utf-8", server.text_view())
-                elif path == "/bao-cao.pdf" and server.render().ok:
-                    self._send(200, "application/pdf", server.render().pdf)
+                elif path == "/bao-cao.pdf" and (pdf := server.built_pdf()) is not None:
+                    self._send(200, "application/pdf", pdf)
                 elif path.startswith("/trang/") and path.endswith(".png") \
                         and path[7:-4].isdigit() and (img := server.page_image(int(path[7:-4]))):
-                    self._send(200, "image/png", img)
+                    png, key = img
+                    asked = parse_qs(parts.query).get("v", [None])[0]
+                    # at the address of its pixels, the picture never changes: cached
+                    self._send(200, "image/png", png, PAGE_CACHE if asked == key else "no-store")
                 else:
                     self._send(404, "text/plain; charset=utf-8", "không có trang này\n".encode())
 
-            def _send(self, status: int, ctype: str, body: bytes) -> None:
+            def _send(self, status: int, ctype: str, body: bytes, cache: str = "no-store") -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
+                self.send_header("Cache-Control", cache)
                 self.end_headers()
                 try:
                     self.wfile.write(body)

@@ -195,9 +195,12 @@ def source_date() -> Optional[dt.date]:
 
 
 def render_formats(project: Project, doc: Document, formats: Iterable[str],
-                   province_dir: Optional[Path] = None) -> dict[str, bytes]:
+                   province_dir: Optional[Path] = None,
+                   options: Optional[dict[str, dict]] = None) -> dict[str, bytes]:
     """Every format of one document. The stylesheet is the first `style/print.css` of the
-    template chain (a province's templates/, the project's, the package theme)."""
+    template chain (a province's templates/, the project's, the package theme).
+    `options`: per format, keywords for its writer (the preview's pages come from a plain
+    PDF, ``{"pdf": {"archival": False}}``: the same pages without tags and attachments)."""
     from ..writers import writer
 
     css_path = project.template_file(STYLESHEET, province_dir)
@@ -209,7 +212,9 @@ def render_formats(project: Project, doc: Document, formats: Iterable[str],
     assets = [d for d in template_sources(project, province_dir) if d.is_dir()]
     from ..writers.stylesheet import check_stylesheet
     check_stylesheet(css, css_path, assets)  # one fetch policy for every format
-    return {fmt: writer(fmt)(doc, css=css, assets=assets) for fmt in formats}
+    options = options or {}
+    return {fmt: writer(fmt)(doc, css=css, assets=assets, **options.get(fmt, {}))
+            for fmt in formats}
 
 
 #: what a staff member reads for each status (the summary table and the progress lines)
