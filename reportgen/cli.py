@@ -473,8 +473,10 @@ def import_(ctx, book, province, year, period):
 @click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--pkcs12", type=click.Path(path_type=Path, dir_okay=False),
               help="Tệp khoá PKCS#12 (.p12/.pfx) của người ký.")
-@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Tệp chứa mật khẩu PKCS#12 hoặc mã PIN token (dòng đầu).")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Tệp chứa mật khẩu PKCS#12 hoặc mã PIN token (dòng đầu); '-': đọc từ đầu "
+                   "vào chuẩn. Không có tùy chọn này thì hỏi (không hiện ký tự gõ). Không có "
+                   "cách ghi mã PIN trên dòng lệnh.")
 @click.option("--pkcs11-lib", help="Thư viện PKCS#11 của token USB (ví dụ /usr/lib/…/libxxx.so).")
 @click.option("--token-label", help="Nhãn token PKCS#11.")
 @click.option("--key-label", help="Nhãn khoá/chứng thư trên token (khi token có nhiều khoá).")
@@ -501,7 +503,8 @@ def sign(ctx, pdf, pkcs12, password_file, pkcs11_lib, token_label, key_label, ag
     target = pdf if in_place else (out or default_out(pdf))
     if not in_place and target.resolve() == pdf.resolve():
         raise UsageError(f"{target} là chính tệp đầu vào: thêm --in-place nếu muốn ghi đè")
-    key = KeySource(pkcs12=pkcs12, password=read_password(password_file),
+    secret = read_password(password_file, "mã PIN token" if pkcs11_lib else "mật khẩu tệp khoá")
+    key = KeySource(pkcs12=pkcs12, password=secret,
                     pkcs11_lib=pkcs11_lib, token_label=token_label, key_label=key_label)
     done = sign_file(pdf, target, key, _project(ctx).data, agency=agency)
     who = "cơ quan" if agency else "người có thẩm quyền"

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian/Ubuntu machine for reportgen: system packages the PDF and DOCX
 # pipeline needs (Times-metric fonts with Vietnamese, HarfBuzz subsetting for reproducible
-# PDFs, poppler for text extraction in tests, LibreOffice for the DOCX round-trip test,
-# Chromium for the live-preview browser test), then a virtual environment in .venv with the
+# PDFs, poppler for text extraction in tests, SoftHSM2 as the PKCS#11 token the signing tests
+# sign with, LibreOffice for the DOCX round-trip test, Chromium for the live-preview browser
+# test), then a virtual environment in .venv with the
 # project installed.
 #
 #   bash scripts/setup.sh            # runtime + test dependencies
 #   REPORTGEN_NO_OFFICE=1 bash scripts/setup.sh   # skip LibreOffice (DOCX->PDF test is skipped)
 #   REPORTGEN_NO_BROWSER=1 bash scripts/setup.sh  # skip Chromium (preview browser test is skipped)
 #   REPORTGEN_RUNTIME_ONLY=1 bash scripts/setup.sh # only what `reportgen build` needs: fonts and
-#                                                  # Pango, no poppler/LibreOffice/Chromium, no
+#                                                  # Pango, no poppler/SoftHSM2/LibreOffice/Chromium, no
 #                                                  # test extras (the reports workflow uses this)
 #
 # Python dependencies are installed at the versions pinned in requirements.lock (pip-tools;
@@ -24,7 +25,9 @@ if [ -n "${REPORTGEN_RUNTIME_ONLY:-}" ]; then
   REPORTGEN_NO_OFFICE=1 REPORTGEN_NO_BROWSER=1
   extra=""
 else
-  pkgs="$pkgs poppler-utils"
+  # softhsm2: a software PKCS#11 token for tests/test_publish.py (`sign --pkcs11-lib`); a
+  # user's real token brings its vendor's library instead
+  pkgs="$pkgs poppler-utils softhsm2"
 fi
 if [ -z "${REPORTGEN_NO_OFFICE:-}" ]; then
   pkgs="$pkgs libreoffice-writer-nogui"

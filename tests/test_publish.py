@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1672876800"  # 2023-01-05
 
 
-def run(project: Path, *args: str):
+def run(project: Path, *args: str, env: dict[str, str] | None = None, input=None):
     return CliRunner().invoke(main, ["--data", str(project / "data"), "--templates",
                                      str(project / "templates"), *args],
-                              env={"SOURCE_DATE_EPOCH": EPOCH}, catch_exceptions=False)
+                              env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})}, input=input,
+                              catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -343,3 +344,154 @@ def test_seal_outside_the_province_folder_and_good_images(tmp_path):
     (folder / "province.yaml").write_text(PROVINCE.format(signature="chu-ky.png", seal="dau.png"),
                                           encoding="utf-8")
     assert load_province(tmp_path, "tinh-mau")[1] == []
+
+
+# ------------------------------------------------------------------ PKCS#11 (SoftHSM2 tokens)
+PIN = "246810"
+DIRECTOR_TOKEN = "GIÁM ĐỐC SỞ"  # a Vietnamese label: PKCS#11 labels are UTF-8
+AGENCY_TOKEN = "Văn thư"
+
+
+@pytest.fixture(scope="module")
+def tokens(project, tmp_path_factory):
+    """SoftHSM2 tokens in a token folder of their own: the director's (EC key, signed through
+    the raw ECDSA mechanism SoftHSM2 offers) and the agency's (RSA 2048, as Vietnamese CAs
+    issue), key and certificate from the test CA, an empty one, one with a key but no certificate, one
+    with two keys. Returns (library, environment, folder with the PIN file)."""
+    lib = pki.softhsm_lib()
+    if lib is None:
+        pytest.skip("SoftHSM2 is not installed (Debian package softhsm2, which "
+                    "scripts/setup.sh installs for the tests): the PKCS#11 path is not tested")
+    folder = tmp_path_factory.mktemp("softhsm")
+    env = pki.softhsm_conf(folder)
+    ca = pki.load_ca(project / "keys")
+    key, cert = pki.make_key_and_cert(ca, "Hoàng Hà Bắc")
+    pki.softhsm_token(folder, env, lib, DIRECTOR_TOKEN, PIN, key, cert)
+    key, cert = pki.make_key_and_cert(ca, "Văn thư Sở Công Thương", rsa_bits=2048)
+    pki.softhsm_token(folder, env, lib, AGENCY_TOKEN, PIN, key, cert, object_label="van-thu")
+    pki.softhsm_token(folder, env, lib, "Token trong", PIN)
+    pki.softhsm_token(folder, env, lib, "Chi co khoa", PIN, key=key)
+    pki.softhsm_token(folder, env, lib, "Hai khoa", PIN, key, cert, object_label="a")
+    pki.softhsm_token(folder, env, lib, "Hai khoa", PIN, key, cert, object_label="b",
+                      object_id="02", init=False)
+    (folder / "pin").write_text(PIN + "\n")
+    return lib, env, folder
+
+
+def test_pkcs11_sign_then_verify_against_the_test_root(project, built, tokens, tmp_path):
+    """Director's signature from one token (PIN from a file), the agency's from another (PIN
+    from standard input), then verify and pyHanko's validation against the test root."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    from reportgen.publish.verify import load_roots
+
+    lib, env, folder = tokens
+    one, two = tmp_path / "mot.pdf", tmp_path / "hai.pdf"
+    res = run(project, "sign", str(built), "--pkcs11-lib", lib, "--token-label", DIRECTOR_TOKEN,
+              "--password-file", str(folder / "pin"), "--out", str(one), env=env)
+    assert res.exit_code == 0, res.output
+    assert "đã ký (người có thẩm quyền: Common Name: Hoàng Hà Bắc" in res.output
+    res = run(project, "sign", str(one), "--pkcs11-lib", lib, "--token-label", AGENCY_TOKEN,
+              "--password-file", "-", "--agency", "--out", str(two), env=env, input=PIN + "\n")
+    assert res.exit_code == 0, res.output
+    assert PIN not in res.output
+    res = run(project, "verify", str(two), "--trust", str(project / "keys" / "ca.pem"))
+    assert res.exit_code == 0, res.output
+    assert "nguyên vẹn, của Common Name: Hoàng Hà Bắc" in res.output
+    assert "nguyên vẹn, của Common Name: Văn thư Sở Công Thương" in res.output
+    roots = load_roots([project / "keys" / "ca.pem"])
+    sigs = PdfFileReader(io.BytesIO(two.read_bytes())).embedded_signatures
+    assert [s.field_name for s in sigs] == [SIGNATURE_FIELD, AGENCY_FIELD]
+    for sig in sigs:
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    # the certificate the signature carries is the one on the token
+    assert sigs[0].signer_cert.subject.native["common_name"] == "Hoàng Hà Bắc"
+    assert two.read_bytes().startswith(one.read_bytes()) and built.read_bytes() == \
+        one.read_bytes()[:len(built.read_bytes())]
+
+
+@pytest.mark.parametrize("label, pin, extra, code, words", [
+    (DIRECTOR_TOKEN, "135790", [], 1, ["sai mã PIN của token 'GIÁM ĐỐC SỞ'", "--password-file"]),
+    ("Token khong co", PIN, [], 1, ["không có token nhãn 'Token khong co'",
+                                    "'GIÁM ĐỐC SỞ'", "'Văn thư'"]),
+    ("Token trong", PIN, [], 1, ["token 'Token trong' không có khoá bí mật dùng để ký"]),
+    ("Chi co khoa", PIN, [], 1, ["token 'Chi co khoa' có khoá 'chu-ky-so' nhưng không có "
+                                 "chứng thư số đi kèm"]),
+    ("Hai khoa", PIN, [], 1, ["có 2 khoá ký ('a', 'b'): chọn một bằng --key-label"]),
+    ("Hai khoa", PIN, ["--key-label", "c"], 1, ["không có khoá nhãn 'c'", "'a', 'b'"]),
+    (DIRECTOR_TOKEN, None, [], 1, ["token 'GIÁM ĐỐC SỞ' cần mã PIN", "--password-file -"]),
+])
+def test_pkcs11_errors_are_messages(project, built, tokens, tmp_path, label, pin, extra, code,
+                                    words):
+    lib, env, _ = tokens
+    args = ["sign", str(built), "--pkcs11-lib", lib, "--token-label", label, *extra,
+            "--out", str(tmp_path / "x.pdf")]
+    if pin is not None:
+        (tmp_path / "pin").write_text(pin + "\n")
+        args += ["--password-file", str(tmp_path / "pin")]
+    res = run(project, *args, env=env)
+    assert res.exit_code == code, res.output
+    for w in words:
+        assert w in res.output, res.output
+    assert "Traceback" not in res.output and "lỗi nội bộ" not in res.output
+    assert pin is None or pin not in res.output  # the PIN is never echoed
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pkcs11_library_that_is_not_one(project, built, tokens, tmp_path):
+    _, env, folder = tokens
+    for lib, code, words in [(str(tmp_path / "khong-co.so"), 2, "không có thư viện PKCS#11"),
+                             (str(folder / "pin"), 1, "không nạp được thư viện PKCS#11")]:
+        res = run(project, "sign", str(built), "--pkcs11-lib", lib, "--token-label", "x",
+                  "--password-file", str(folder / "pin"), "--out", str(tmp_path / "x.pdf"),
+                  env=env)
+        assert res.exit_code == code and words in res.output, res.output
+        assert "Traceback" not in res.output
+
+
+def test_no_pin_on_the_command_line(project):
+    """The PIN has no option of its own: a file, standard input, or a hidden prompt."""
+    res = run(project, "sign", "--help")
+    assert "--password-file" in res.output and "--pin" not in res.output
+    assert "Không có cách ghi mã PIN trên dòng lệnh" in " ".join(res.output.split())
+
+
+def test_pkcs11_pin_typed_at_a_hidden_prompt(project, built, tokens, tmp_path):
+    """No --password-file on a terminal: the PIN is asked for and not echoed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    lib, env, _ = tokens
+    out = tmp_path / "ky.pdf"
+    master, slave = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from reportgen.cli import main; main()", "--data",
+         str(project / "data"), "--templates", str(project / "templates"), "sign", str(built),
+         "--pkcs11-lib", lib, "--token-label", DIRECTOR_TOKEN, "--out", str(out)],
+        stdin=slave, stdout=slave, stderr=slave, start_new_session=True,  # no other terminal
+        env={**os.environ, **env, "SOURCE_DATE_EPOCH": EPOCH})
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while b"PIN" not in seen and time.monotonic() < deadline:
+        seen += os.read(master, 1024)
+    os.write(master, PIN.encode() + b"\n")
+    while True:
+        try:
+            chunk = os.read(master, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert child.wait(timeout=120) == 0, seen.decode(errors="replace")
+    text = seen.decode()
+    assert text.startswith("Mã PIN token:") and "đã ký (người có thẩm quyền" in text
+    assert PIN not in text  # not echoed
+    os.close(master)
+    assert out.is_file()
