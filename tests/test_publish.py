@@ -495,3 +495,38 @@ def test_pkcs11_pin_typed_at_a_hidden_prompt(project, built, tokens, tmp_path):
     assert PIN not in text  # not echoed
     os.close(master)
     assert out.is_file()
+
+
+def test_agency_widget_is_tagged_after_the_directors(signed):
+    """Both signature widgets are in the structure tree (tagged PDF/A-3a): a Form element each,
+    the agency's right after the director's, found again through the widgets' StructParent."""
+    pdf = pikepdf.open(signed[1])
+    widgets = {str(f.T): f for f in pdf.Root.AcroForm.Fields}
+    forms = []
+
+    def walk(elem):
+        kids = elem.get("/K")
+        kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        for kid in kids:
+            if not isinstance(kid, pikepdf.Dictionary) or kid.get("/Type") == "/OBJR":
+                continue
+            if kid.get("/S") == "/Form":
+                forms.append((elem, kid))
+            walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    assert len(forms) == 2
+    (parent1, first), (parent2, second) = forms
+    assert parent1.objgen == parent2.objgen  # siblings, the agency's next in reading order
+    kids = list(parent1.K)
+    assert [k.objgen for k in kids].index(second.objgen) == \
+        [k.objgen for k in kids].index(first.objgen) + 1
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for name, form in [(SIGNATURE_FIELD, first), (AGENCY_FIELD, second)]:
+        widget = widgets[name]
+        objr = form.K if isinstance(form.K, pikepdf.Dictionary) else list(form.K)[0]
+        assert objr.Type == "/OBJR" and objr.Obj.objgen == widget.objgen
+        assert parent_tree[int(widget.StructParent)].objgen == form.objgen
+        assert str(form.Alt).startswith("Chữ ký số")
+    assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) > int(widgets[AGENCY_FIELD].StructParent)

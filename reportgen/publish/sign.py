@@ -9,6 +9,12 @@ Phụ lục I asks for electronic documents.
   agency's name and the time in ISO 8601 with the Vietnam time zone, Times New Roman 10 pt,
   upright, black) under the seal.
 
+The director's signature also reserves the agency's (empty) field, at the place of the seal,
+and enters it in the structure tree (a Form element after the director's), in the same update:
+the agency then fills a field that the first signature covers, which validators accept; a tree
+changed after the first signature would be reported as an unexplained change. After a first
+signature made by other software the agency's field is made when the agency signs, untagged.
+
 Every signature is an incremental update: the bytes signed before stay as they were, so an
 earlier signature stays valid and the PDF/A identification and tags are kept. The input file
 is never rewritten unless `in_place` is asked for, and a file whose pages or attached data
@@ -361,6 +367,9 @@ def sign_file(src_path: Path, out_path: Path, key: KeySource, data_root: Path,
     page_index, rect = found
     assets = province_assets(pdf, data_root)
     signed_fields = {s.field_name for s in _embedded(raw)}
+    form = pdf.Root.get("/AcroForm")
+    all_fields = {str(f.get("/T", "")) for f in form.Fields} if form is not None and \
+        "/Fields" in form else set()
     when = vn_time(now)
 
     if agency:
@@ -388,7 +397,11 @@ def sign_file(src_path: Path, out_path: Path, key: KeySource, data_root: Path,
                 inner_content_scaling=InnerScaling.NO_SCALING),
             border_width=0)
         params = {"agency": assets.agency or "Cơ quan ban hành", "time": when}
-        spec = fields.SigFieldSpec(AGENCY_FIELD, on_page=page_index, box=box)
+        # normally reserved (and tagged) by the director's signature; made here, untagged,
+        # after a first signature made by other software: tagging it now would change the
+        # structure tree the first signature covers, which validators report as a change
+        spec = None if AGENCY_FIELD in all_fields else \
+            fields.SigFieldSpec(AGENCY_FIELD, on_page=page_index, box=box)
     else:
         if SIGNATURE_FIELD in signed_fields:
             raise SignError(f"{src_path}: ô chữ ký của người có thẩm quyền đã được ký; chữ ký "
@@ -406,6 +419,11 @@ def sign_file(src_path: Path, out_path: Path, key: KeySource, data_root: Path,
                 inner_content_scaling=InnerScaling.NO_SCALING))
         params = {}
         spec = None
+        if assets.seal is not None and AGENCY_FIELD not in all_fields:
+            # the agency's field, reserved and tagged in this same update, so that the
+            # agency later fills a field the director's signature covers
+            box, _ = agency_rect(rect, assets.signature, assets.seal_mm)
+            spec = fields.SigFieldSpec(AGENCY_FIELD, on_page=page_index, box=box)
 
     signer, session = (_pkcs12_signer(key) if key.pkcs12 else _pkcs11_signer(key))
     try:
@@ -413,10 +431,14 @@ def sign_file(src_path: Path, out_path: Path, key: KeySource, data_root: Path,
             field_name=field_name, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
             reason="Ký số văn bản" if not agency else "Ký số của cơ quan ban hành",
             location=None)
-        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec)
+        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style)
         writer = IncrementalPdfFileWriter(io.BytesIO(raw), strict=False)
+        if spec is not None:  # the agency's field
+            fields.append_signature_field(writer, spec)
+            if not agency:
+                _tag_agency_widget(writer, spec.sig_field_name)
         out = io.BytesIO()
-        pdf_signer.sign_pdf(writer, existing_fields_only=not agency,
+        pdf_signer.sign_pdf(writer, existing_fields_only=True,
                             appearance_text_params=params, output=out)
     except ReportgenError:
         raise
@@ -428,6 +450,90 @@ def sign_file(src_path: Path, out_path: Path, key: KeySource, data_root: Path,
     atomic_write(out_path, out.getvalue())
     return {"field": field_name, "time": when, "out": str(out_path),
             "signer": signer.signing_cert.subject.human_friendly if signer.signing_cert else ""}
+
+
+AGENCY_TOOLTIP = "Chữ ký số của cơ quan ban hành (hình dấu, tên cơ quan, thời gian ký)"
+
+
+def _tag_agency_widget(writer, field_name: str) -> bool:
+    """Put the agency's new (empty) signature widget into the structure tree, as `build` does
+    for the director's: a Form element (Alt = what it is) whose kid is an OBJR to the widget, placed
+    right after the director's Form in reading order, and the widget's StructParent entered
+    in the ParentTree. Returns False (leaving the file untagged there) when the tree is not
+    the shape `build` writes (no director's Form, a ParentTree with Kids)."""
+    from pyhanko.pdf_utils import generic
+
+    root = writer.root
+    if "/StructTreeRoot" not in root or "/AcroForm" not in root:
+        return False
+    widgets = {}
+    for ref in root["/AcroForm"]["/Fields"]:
+        field = ref.get_object()
+        widgets[str(field.get("/T", ""))] = ref
+    if field_name not in widgets or SIGNATURE_FIELD not in widgets:
+        return False
+    director_ref, agency_ref = widgets[SIGNATURE_FIELD], widgets[field_name]
+    tree_root = root["/StructTreeRoot"]
+    parent_tree = tree_root.get("/ParentTree")
+    parent_tree = parent_tree.get_object() if parent_tree is not None else None
+    if not isinstance(parent_tree, generic.DictionaryObject) or "/Nums" not in parent_tree:
+        return False
+
+    def find(elem, depth=0):
+        """(parent, its /K array, index, reference) of the director's Form element."""
+        kids = elem.get("/K")
+        if not isinstance(kids, generic.ArrayObject) or depth > 200:
+            return None
+        for i, kid_ref in enumerate(kids.raw_get(j) for j in range(len(kids))):
+            if not isinstance(kid_ref, generic.IndirectObject):
+                continue
+            kid = kid_ref.get_object()
+            if not isinstance(kid, generic.DictionaryObject):
+                continue
+            if kid.get("/S") == "/Form":
+                objrs = kid.get("/K")
+                objrs = objrs if isinstance(objrs, generic.ArrayObject) else [objrs]
+                for o in objrs:
+                    o = o.get_object() if isinstance(o, generic.IndirectObject) else o
+                    if isinstance(o, generic.DictionaryObject) and "/Obj" in o and \
+                            o.raw_get("/Obj").reference == director_ref.reference:
+                        return elem, kids, i, kid_ref
+            hit = find(kid, depth + 1)
+            if hit:
+                return hit
+        return None
+
+    found = find(tree_root)
+    if found is None:
+        return False
+    parent, kids, index, director_form = found
+    widget = agency_ref.get_object()
+    page_ref = widget.raw_get("/P")
+    objr = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/OBJR"),
+        generic.NameObject("/Obj"): agency_ref, generic.NameObject("/Pg"): page_ref}))
+    form = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/StructElem"),
+        generic.NameObject("/S"): generic.NameObject("/Form"),
+        generic.NameObject("/P"): director_form.get_object().raw_get("/P"),
+        generic.NameObject("/Pg"): page_ref,
+        # K is the OBJR itself, not an array holding it: pyHanko's change analysis accepts a
+        # later fill of a field only when the tree reaches it as …/K/Obj
+        generic.NameObject("/K"): objr,
+        generic.NameObject("/Alt"): generic.TextStringObject(AGENCY_TOOLTIP)}))
+    kids.insert(index + 1, form)
+    writer.update_container(kids)
+    nums = parent_tree["/Nums"]
+    keys = [int(n) for n in list(nums)[0::2]]
+    key = max([int(tree_root.get("/ParentTreeNextKey", 0)), *(k + 1 for k in keys)])
+    nums.extend([generic.NumberObject(key), form])
+    writer.update_container(nums)
+    tree_root[generic.NameObject("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
+    writer.update_container(tree_root)
+    widget[generic.NameObject("/StructParent")] = generic.NumberObject(key)
+    widget[generic.NameObject("/TU")] = generic.TextStringObject(AGENCY_TOOLTIP)
+    writer.update_container(widget)
+    return True
 
 
 def _embedded(raw: bytes):
