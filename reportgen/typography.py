@@ -7,7 +7,8 @@ Only syllables that end there are concerned: `hoàn`, `khoản`, `quý`, `huyệ
 same in both styles.
 
 Also here: the non-breaking forms a line must not split (a year range `2021‑2025` at its
-hyphen, a unit `tỷ đồng`, a proper name).
+hyphen, a document number `02/CT‑UBND` after its slash and at its hyphen, a unit `tỷ đồng`, a
+proper name).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ STYLES = (HOA, HOAS)
 
 NBSP = "\u00a0"
 NB_HYPHEN = "\u2011"
+WORD_JOINER = "\u2060"  # no line break here, no width, no glyph drawn
 
 _MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 _PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
@@ -94,11 +96,25 @@ def unbreakable(text: str) -> str:
     return text.replace(" ", NBSP).replace("-", NB_HYPHEN) if text else text
 
 
+# a document's number and symbol: "02/CT-UBND", "123/BC-SCT", "30/2020/NĐ-CP", "05/TTr-UBND";
+# after a space, "(" or ">" only, so that nothing inside an attribute or a data URI matches
+_DOC_NUMBER = re.compile(r"(?<=[\s(>\u00a0])(\d{1,5}(?:/(?:19|20)\d\d)?)/"
+                         r"([A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/-])")
+
+
+def keep_document_numbers(text: str) -> str:
+    """'02/CT-UBND' -> '02/⁠CT‑UBND': no line break after the slash (U+2060 WORD JOINER) or
+    at the hyphen (U+2011) of a document number: the number and symbol stay on one line."""
+    return _DOC_NUMBER.sub(
+        lambda m: f"{m.group(1)}/{WORD_JOINER}{m.group(2).replace('-', NB_HYPHEN)}", text)
+
+
 def normalise(text: str, style: str) -> str:
-    """A whole rendered report: tone marks in `style`, year ranges kept on one line."""
-    return keep_year_ranges(to_style(text, style))
+    """A whole rendered report: tone marks in `style`, year ranges and document numbers kept
+    on one line."""
+    return keep_document_numbers(keep_year_ranges(to_style(text, style)))
 
 
 def plain(text: str) -> str:
     """Back to ordinary spaces and hyphens (for comparisons and file metadata)."""
-    return text.replace(NBSP, " ").replace(NB_HYPHEN, "-")
+    return text.replace(NBSP, " ").replace(NB_HYPHEN, "-").replace(WORD_JOINER, "")
