@@ -102,11 +102,20 @@ _DOC_NUMBER = re.compile(r"(?<=[\s(>\u00a0])(\d{1,5}(?:/(?:19|20)\d\d)?)/"
                          r"([A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/-])")
 
 
+# a Party document's: "08-CTr/TU", "15-NQ/TW"
+_PARTY_NUMBER = re.compile(r"(?<=[\s(>\u00a0])(\d{1,5})-([A-ZĐ][A-Za-zĐđ]*)/"
+                           r"([A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/-])")
+
+
 def keep_document_numbers(text: str) -> str:
-    """'02/CT-UBND' -> '02/⁠CT‑UBND': no line break after the slash (U+2060 WORD JOINER) or
-    at the hyphen (U+2011) of a document number: the number and symbol stay on one line."""
-    return _DOC_NUMBER.sub(
+    """'02/CT-UBND' -> '02/⁠CT‑UBND', '08-CTr/TU' -> '08‑CTr/⁠TU': no line break after the
+    slash (U+2060 WORD JOINER) or at a hyphen (U+2011) of a document number: the number and
+    symbol stay on one line."""
+    text = _DOC_NUMBER.sub(
         lambda m: f"{m.group(1)}/{WORD_JOINER}{m.group(2).replace('-', NB_HYPHEN)}", text)
+    return _PARTY_NUMBER.sub(
+        lambda m: f"{m.group(1)}{NB_HYPHEN}{m.group(2)}/{WORD_JOINER}"
+                  f"{m.group(3).replace('-', NB_HYPHEN)}", text)
 
 
 def normalise(text: str, style: str) -> str:

@@ -280,16 +280,17 @@ def test_appendix_subtitle_units_and_year_ranges_do_not_break(reports, office):
                     assert not re.search(r"(19|20)\d\d[-‑]$", ln.rstrip()), (fmt, key, ln)
 
 
-# a document number cut at a line end: "02/" then "CT-UBND", or "02/CT-" then "UBND"
-_CUT_NUMBER = re.compile(r"\d/$|\d/[A-Za-zĐđ]+-$")
+# a document number cut at a line end: "02/" then "CT-UBND", "02/CT-" then "UBND", "08-" then
+# "CTr/TU", "08-CTr/" then "TU"
+_CUT_NUMBER = re.compile(r"\d[/-]$|\d/[A-Za-zĐđ]+-$|\d-[A-Za-zĐđ]+/$")
 
 
 @needs_poppler
 @needs_office
 def test_document_numbers_never_break_after_the_slash(reports, office):
-    """'02/CT-UBND', '328/KH-UBND', '16/CT-TTg' stay on one line: in the seeded reports (Bến
-    Tre 2021 broke two of them after the slash in the PDF) and in paragraphs that move a
-    number across the line end one short word at a time, PDF and DOCX (LibreOffice)."""
+    """'02/CT-UBND', '328/KH-UBND', '16/CT-TTg', '08-CTr/TU' stay on one line: in the seeded
+    reports (Bến Tre 2021 broke two of them after the slash in the PDF) and in paragraphs that
+    move a number across the line end one short word at a time, PDF and DOCX (LibreOffice)."""
     from reportgen import typography
     for key in reports:
         for fmt, pdf in both(reports, office, key):
@@ -297,7 +298,8 @@ def test_document_numbers_never_break_after_the_slash(reports, office):
                 for ln in p.split("\n"):
                     assert not _CUT_NUMBER.search(ln.rstrip()), (fmt, key, ln)
     s = reports["bac-kan-2022"]
-    text = "Thực hiện {} Chỉ thị số 02/CT-UBND ngày 03/02/2021 và Kế hoạch số 328/KH-UBND."
+    text = "Thực hiện {} Chỉ thị số 02/CT-UBND ngày 03/02/2021, Kế hoạch số 328/KH-UBND và " \
+        "Chương trình số 08-CTr/TU."
     extra = tuple(Paragraph((Text(typography.normalise(text.format(" ".join(["và"] * k)),
                                                        "hóa")),))
                   for k in range(36))
@@ -305,7 +307,9 @@ def test_document_numbers_never_break_after_the_slash(reports, office):
     out = render_formats(s.project, doc, ("pdf", "docx"))
     for fmt, pdf in (("pdf", out["pdf"]), ("docx", office_pdf(out["docx"]))):
         lines = [ln.rstrip() for p in layout_pages(pdf) for ln in p.split("\n")]
-        assert sum("CT-UBND" in ln for ln in lines) == 36, fmt  # all there, hyphen read back
+        # all there, hyphens read back
+        assert sum("CT-UBND" in ln for ln in lines) == sum("08-CTr/TU" in ln for ln in lines) \
+            == 36, fmt
         cut = [ln for ln in lines if _CUT_NUMBER.search(ln)]
         assert not cut, (fmt, cut)
 
