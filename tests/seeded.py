@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Runs of white space as one space; the word joiner that keeps a document number on one
+    line (U+2060, no width, no glyph: text extracted from a PDF has none) dropped."""
+    return re.sub(r"\s+", " ", text.replace("\u2060", "")).strip()
 
 
 def pdf_pages_text(data: bytes) -> list[str]:
