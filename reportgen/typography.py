@@ -7,7 +7,7 @@ Only syllables that end there are concerned: `hoàn`, `khoản`, `quý`, `huyệ
 same in both styles.
 
 Also here: the non-breaking forms a line must not split (a year range `2021‑2025` at its
-hyphen, a document number `02/CT‑UBND` after its slash and at its hyphen, a unit `tỷ đồng`, a
+hyphen, a document number `02/CT-UBND` after its slash and its hyphen, a unit `tỷ đồng`, a
 proper name).
 """
 from __future__ import annotations
@@ -98,24 +98,27 @@ def unbreakable(text: str) -> str:
 
 # a document's number and symbol: "02/CT-UBND", "123/BC-SCT", "30/2020/NĐ-CP", "05/TTr-UBND";
 # after a space, "(" or ">" only, so that nothing inside an attribute or a data URI matches
-_DOC_NUMBER = re.compile(r"(?<=[\s(>\u00a0])(\d{1,5}(?:/(?:19|20)\d\d)?)/"
+_DOC_NUMBER = re.compile(r"(?:(?<=[\s(>\u00a0])|^)(\d{1,5}(?:/(?:19|20)\d\d)?)/"
                          r"([A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/-])")
 
 
 # a Party document's: "08-CTr/TU", "15-NQ/TW"
-_PARTY_NUMBER = re.compile(r"(?<=[\s(>\u00a0])(\d{1,5})-([A-ZĐ][A-Za-zĐđ]*)/"
+_PARTY_NUMBER = re.compile(r"(?:(?<=[\s(>\u00a0])|^)(\d{1,5})-([A-ZĐ][A-Za-zĐđ]*)/"
                            r"([A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/-])")
 
 
 def keep_document_numbers(text: str) -> str:
-    """'02/CT-UBND' -> '02/⁠CT‑UBND', '08-CTr/TU' -> '08‑CTr/⁠TU': no line break after the
-    slash (U+2060 WORD JOINER) or at a hyphen (U+2011) of a document number: the number and
-    symbol stay on one line."""
-    text = _DOC_NUMBER.sub(
-        lambda m: f"{m.group(1)}/{WORD_JOINER}{m.group(2).replace('-', NB_HYPHEN)}", text)
+    """'02/CT-UBND', '08-CTr/TU': a word joiner (U+2060: no width, no glyph, no break on
+    either side) after the slash and after each hyphen of a document number, so that the
+    number and symbol stay on one line while their characters (and the text a reader copies
+    or searches) stay the same."""
+    def joined(symbol: str) -> str:
+        return symbol.replace("-", "-" + WORD_JOINER)
+
+    text = _DOC_NUMBER.sub(lambda m: f"{m.group(1)}/{WORD_JOINER}{joined(m.group(2))}", text)
     return _PARTY_NUMBER.sub(
-        lambda m: f"{m.group(1)}{NB_HYPHEN}{m.group(2)}/{WORD_JOINER}"
-                  f"{m.group(3).replace('-', NB_HYPHEN)}", text)
+        lambda m: f"{m.group(1)}-{WORD_JOINER}{m.group(2)}/{WORD_JOINER}{joined(m.group(3))}",
+        text)
 
 
 def normalise(text: str, style: str) -> str:
