@@ -4,7 +4,8 @@ Templates emit restricted HTML; `reader.py` turns it into a `Document`: a `Meta`
 administrative frame of Nghị định 30/2020: agencies, number, place and date, title,
 recipients, signer), a tuple of body blocks made of a few inline kinds, and the appendix
 blocks (phụ lục) that every writer draws after the closing. Writers (HTML, PDF, DOCX) walk
-this tree and nothing else, so every format carries the same text.
+this tree and nothing else, so every format carries the same text; inline content is walked
+with the one `inlines.InlineVisitor`.
 """
 from __future__ import annotations
 
@@ -12,29 +13,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Union
 
-
-# ---------------------------------------------------------------- inlines
-@dataclass(frozen=True)
-class Text:
-    text: str
-
-
-@dataclass(frozen=True)
-class Strong:
-    children: tuple["Inline", ...]
-
-
-@dataclass(frozen=True)
-class Emph:
-    children: tuple["Inline", ...]
-
-
-@dataclass(frozen=True)
-class LineBreak:
-    pass
-
-
-Inline = Union[Text, Strong, Emph, LineBreak]
+# the inline kinds live in .inlines with the one walk over them; named here for every reader
+from .inlines import (  # noqa: F401
+    Emph, Inline, InlineMarkup, LineBreak, Strong, Text, inline_text,
+)
 
 
 # ---------------------------------------------------------------- blocks
@@ -194,19 +176,6 @@ def grid_width(rows: tuple[Row, ...]) -> int:
     return width
 
 
-def inline_text(inlines: tuple[Inline, ...]) -> str:
-    """Plain text of inline content; a line break becomes a newline."""
-    out: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text):
-            out.append(node.text)
-        elif isinstance(node, LineBreak):
-            out.append("\n")
-        else:
-            out.append(inline_text(node.children))
-    return "".join(out)
-
-
 def frame_texts(meta: Meta) -> tuple[list[str], list[str]]:
     """Paragraph texts of the header frame and of the closing, in reading order."""
     head = [meta.mark, meta.parent_agency, meta.agency, meta.number, meta.nation, meta.motto,
@@ -254,18 +223,7 @@ def dump(doc: Document) -> str:
     lines.extend(f"<attachment {a.name} {len(a.data)}B {a.relationship}>"
                  for a in doc.meta.attachments)
 
-    def inl(nodes: tuple[Inline, ...]) -> str:
-        parts = []
-        for n in nodes:
-            if isinstance(n, Text):
-                parts.append(n.text)
-            elif isinstance(n, LineBreak):
-                parts.append("<br/>")
-            elif isinstance(n, Strong):
-                parts.append(f"<strong>{inl(n.children)}</strong>")
-            else:
-                parts.append(f"<em>{inl(n.children)}</em>")
-        return "".join(parts)
+    inl = InlineMarkup()
 
     for b in doc.blocks + (("appendix",) if doc.appendix else ()) + doc.appendix:
         if b == "appendix":

@@ -28,6 +28,7 @@ from docx.shared import Emu, Mm
 from docx.table import _Cell
 
 from .. import frame
+from ..document.inlines import InlineVisitor
 from ..document.types import (
     Cell,
     Document,
@@ -78,6 +79,31 @@ def _core_text(text: str) -> str:
     if " " in cut[CORE_TEXT_LIMIT // 2:]:
         cut = cut[:cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
+
+
+class _Runs(InlineVisitor):
+    """Inline content as the runs of a python-docx paragraph; the walk carries the
+    paragraph and whether the text is bold and italic."""
+
+    def text(self, node: Text, p, bold: bool, italic: bool) -> None:
+        if node.text:
+            run = p.add_run(node.text)
+            if bold:
+                run.bold = True
+            if italic:
+                run.italic = True
+
+    def strong(self, node: Strong, p, bold: bool, italic: bool) -> None:
+        self.walk(node.children, p, True, italic)
+
+    def emph(self, node: Emph, p, bold: bool, italic: bool) -> None:
+        self.walk(node.children, p, bold, True)
+
+    def line_break(self, node: LineBreak, p, bold: bool, italic: bool) -> None:
+        p.add_run().add_break()
+
+
+_RUNS = _Runs()
 
 
 # ---------------------------------------------------------------- the writer
@@ -139,23 +165,8 @@ class _Writer:
             p.add_run().add_break(WD_BREAK.PAGE)
 
     @staticmethod
-    def _inlines(p, inlines: Iterable[Inline], bold: bool = False, italic: bool = False):
-        for node in inlines:
-            if isinstance(node, Text):
-                if node.text:
-                    run = p.add_run(node.text)
-                    if bold:
-                        run.bold = True
-                    if italic:
-                        run.italic = True
-            elif isinstance(node, Strong):
-                _Writer._inlines(p, node.children, True, italic)
-            elif isinstance(node, Emph):
-                _Writer._inlines(p, node.children, bold, True)
-            elif isinstance(node, LineBreak):
-                p.add_run().add_break()
-            else:  # pragma: no cover - the Document admits no other inline
-                raise TypeError(f"unknown inline {node!r}")
+    def _inlines(p, inlines: Iterable[Inline]) -> None:
+        _RUNS.walk(inlines, p, False, False)
 
     def _text_para(self, style: str, text: str, container=None):
         p = self._para(style, container)

@@ -13,22 +13,21 @@ from html import escape
 from .. import frame
 from .stylesheet import inline_css
 
-from ..document.types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
-                        Meta, PageBreak, Paragraph, Strong, Table, Text, inline_text)
+from ..document.inlines import InlineMarkup, Text
+from ..document.types import (Block, Cell, Document, Heading, Image, LineBreak, ListBlock, Meta,
+                              PageBreak, Paragraph, Table, inline_text)
 
 
-def _inl(nodes: tuple[Inline, ...]) -> str:
-    out = []
-    for n in nodes:
-        if isinstance(n, Text):
-            out.append(escape(n.text, quote=False))
-        elif isinstance(n, LineBreak):
-            out.append("<br>")
-        elif isinstance(n, Strong):
-            out.append(f"<strong>{_inl(n.children)}</strong>")
-        elif isinstance(n, Emph):
-            out.append(f"<em>{_inl(n.children)}</em>")
-    return "".join(out)
+class _HtmlInlines(InlineMarkup):
+    """Inline content as HTML: text escaped, `<br>`, `<strong>`, `<em>`."""
+
+    line_break_text = "<br>"
+
+    def text(self, node: Text) -> str:
+        return escape(node.text, quote=False)
+
+
+_inl = _HtmlInlines()
 
 
 def _p(cls: str, text: str) -> str:
@@ -156,7 +155,7 @@ def blocks_html(blocks: tuple[Block, ...]) -> str:
     for b in blocks:
         if isinstance(b, Heading):
             attr = ""
-            if any(isinstance(i, LineBreak) for i in b.inlines):  # "Phần I<br>KẾT QUẢ …"
+            if LineBreak() in b.inlines:  # "Phần I<br>KẾT QUẢ …"
                 label = ". ".join(part.strip() for part in inline_text(b.inlines).split("\n"))
                 attr = f' data-bookmark="{escape(label, quote=True)}"'  # the PDF bookmark
             out.append(f"<h{b.level}{attr}>{_inl(b.inlines)}</h{b.level}>")
