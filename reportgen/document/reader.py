@@ -1,190 +1,38 @@
 """Restricted HTML -> Document.
 
-Templates emit a small HTML vocabulary that every writer can draw. Anything else is a
-template error naming the template and line (checked statically on the template source by
-`check_fragment`, and again on the rendered output by `read`).
-
-Vocabulary (docs/templates.md repeats it for template authors):
-
-=================  ====================================================================
-element            allowed attributes / where
-=================  ====================================================================
-header             the frame: ``p[data-meta]`` children and ``meta[name, content]``
-footer             the closing: ``p[data-meta]``, ``ul[data-meta=recipients] > li``
-h1 h2 h3 h4        headings: Phần I / I. / 1. / a)
-p                  ``class``: center, right, left, noindent
-strong em br       inline emphasis and line breaks
-ul ol li           lists (items hold inline content)
-table              ``data-widths="1,4,1"``; children caption, thead, tbody, tr
-th td              ``colspan``, ``rowspan``, ``class``: left, center, right
-div                ``class="page-break"`` only, empty
-section            transparent grouping, ``data-key``
-meta               inside header: ``name`` (title, author, date), ``content``
-aside              an appendix (phụ lục): its blocks are drawn after the closing, from a
-                   new page (a page break is added when it does not start with one)
-figure             a chart: ``data-chart`` (its name, see reportgen/render/charts.py),
-                   ``data-width`` (mm, default 150), ``data-source`` (source line); empty
-                   or holding one ``figcaption`` (inline content)
-=================  ====================================================================
+`markup.py` parses the rendered templates into an element tree, refusing anything outside the
+vocabulary (its docstring lists it); this module reads that tree into the typed `Document`:
+the frame (``header``/``footer`` ``data-meta`` fields), blocks, inline content with HTML white
+space rules, tables with spans, charts drawn through the function it is given, and the
+appendix. Anything misplaced is a template error naming the template and line.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Callable, Optional
 
-from .types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
-                       Meta, PageBreak, Paragraph, Row, Strong, Table, Text)
 from ..errors import TemplateError
-
-ALLOWED: dict[str, set[str]] = {
-    "header": set(), "footer": set(), "section": {"data-key"},
-    "h1": set(), "h2": set(), "h3": set(), "h4": set(),
-    "p": {"class", "data-meta"}, "strong": set(), "em": set(), "br": set(),
-    "ul": {"data-meta"}, "ol": set(), "li": set(),
-    "table": {"data-widths"}, "caption": set(), "thead": set(), "tbody": set(), "tr": set(),
-    "th": {"colspan", "rowspan", "class"}, "td": {"colspan", "rowspan", "class"},
-    "div": {"class"}, "meta": {"name", "content"},
-    "aside": set(), "figure": {"data-chart", "data-width", "data-source"}, "figcaption": set(),
-}
-CLASSES = {"p": {"center", "right", "left", "noindent"}, "th": {"left", "center", "right"},
-           "td": {"left", "center", "right"}, "div": {"page-break"}}
-META_FIELDS = {"parent_agency", "agency", "number", "nation", "motto", "place_date", "doc_type",
-               "subject", "recipients_title", "recipients", "authority", "signer", "closing",
-               "mark"}
-VOID = {"br", "meta"}
-INLINE = {"strong", "em", "br"}
-
-# templates' output is marked <!--rg-template FILE--> … <!--/rg-template--> (render/templating.py)
-SOURCE_MARK = "rg-template"
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)(>|$)")
-_ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _vocabulary_error(tag: str, attr: Optional[str], file: Optional[str], line: int,
-                      value: Optional[str] = None) -> TemplateError:
-    if attr is None:
-        allowed = ", ".join(sorted(ALLOWED))
-        return TemplateError(f"thẻ <{tag}> không được hỗ trợ (mọi định dạng phải vẽ được): "
-                             f"chỉ dùng {allowed}", file, line, code="RG505")
-    if value is not None:
-        ok = ", ".join(sorted(CLASSES.get(tag, ()) | ({"…"} if attr == "data-meta" else set())))
-        return TemplateError(f"<{tag} {attr}=\"{value}\"> không được hỗ trợ: dùng {ok}", file,
-                             line, code="RG505")
-    allowed = ", ".join(sorted(ALLOWED[tag])) or "không có thuộc tính nào"
-    return TemplateError(f"thuộc tính '{attr}' của <{tag}> không được hỗ trợ: {allowed}", file,
-                         line, code="RG505")
-
-
-def check_fragment(text: str, file: Optional[str], first_line: int) -> None:
-    """Check literal template HTML (a Jinja data token) against the vocabulary."""
-    stripped = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
-    for m in _TAG.finditer(stripped):
-        line = first_line + stripped.count("\n", 0, m.start())
-        tag = m.group(2).lower()
-        if tag not in ALLOWED:
-            raise _vocabulary_error(tag, None, file, line)
-        if m.group(1):
-            continue
-        for am in _ATTR.finditer(m.group(3)):
-            name = am.group(1).lower()
-            if name == "/":
-                continue
-            if name not in ALLOWED[tag]:
-                raise _vocabulary_error(tag, name, file, line)
-            raw = am.group(3)
-            if raw and name == "class" and "{" not in raw:
-                for cls in raw.strip("\"'").split():
-                    if cls not in CLASSES.get(tag, set()):
-                        raise _vocabulary_error(tag, name, file, line, cls)
-
-
-# ------------------------------------------------------------------ parse rendered HTML
-@dataclass
-class _El:
-    tag: str
-    attrs: dict[str, str]
-    line: int
-    children: list = field(default_factory=list)  # _El or str
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self.root = _El("#root", {}, 1)
-        self.stack = [self.root]
-        self.sources: list[str] = []  # templates open at this point of the output
-        self.spans: list[tuple[int, Optional[str]]] = []  # (rendered line, template from there)
-
-    def _fail(self, tag, attr=None, value=None):
-        raise _vocabulary_error(tag, attr, self.source, self.getpos()[0], value)
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in ALLOWED:
-            self._fail(tag)
-        amap = {}
-        for name, value in attrs:
-            if name not in ALLOWED[tag]:
-                self._fail(tag, name)
-            if name == "class":
-                for cls in (value or "").split():
-                    if cls not in CLASSES.get(tag, set()):
-                        self._fail(tag, name, cls)
-            amap[name] = value or ""
-        el = _El(tag, amap, self.getpos()[0])
-        self.stack[-1].children.append(el)
-        if tag not in VOID:
-            self.stack.append(el)
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.stack.pop()
-
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-        raise TemplateError(f"thẻ đóng </{tag}> không khớp thẻ mở nào", self.source,
-                            self.getpos()[0], code="RG505")
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-    def handle_comment(self, data):
-        """Template marks (reportgen/render/templating.py): which template wrote each line."""
-        if data.startswith(SOURCE_MARK + " "):
-            self.sources.append(data[len(SOURCE_MARK) + 1:])
-            self.spans.append((self.getpos()[0], self.sources[-1]))
-        elif data == "/" + SOURCE_MARK and self.sources:
-            self.sources.pop()
-            self.spans.append((self.getpos()[0], self.sources[-1] if self.sources else None))
-
-    def template_at(self, line: int):
-        """The template whose output holds rendered line `line` (None: not known)."""
-        found = None
-        for start, name in self.spans:
-            if start > line:
-                break
-            found = name
-        return found
-
+from .inlines import inline_text
+from .markup import (  # noqa: F401  render.templating imports check_fragment, SOURCE_MARK here
+    META_FIELDS,
+    SOURCE_MARK,
+    Element,
+    TreeBuilder,
+    check_fragment,
+    in_template,
+)
+from .types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
+                    Meta, PageBreak, Paragraph, Row, Strong, Table, Text)
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")  # HTML white space: a no-break space (U+00A0) stays
 
 
-def _inlines(el: _El, source: str) -> tuple[Inline, ...]:
+def _inlines(el: Element, source: str) -> tuple[Inline, ...]:
     """Inline content with HTML whitespace rules: runs collapse, ends are trimmed."""
     out: list[Inline] = []
 
-    def walk(node: _El, sink: list):
+    def walk(node: Element, sink: list):
         for child in node.children:
             if isinstance(child, str):
                 sink.append(Text(_WS.sub(" ", child)))
@@ -239,12 +87,11 @@ def _trim(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(n for n in nodes if not (isinstance(n, Text) and n.text == ""))
 
 
-def _text(el: _El, source: str) -> str:
-    from .types import inline_text
+def _text(el: Element, source: str) -> str:
     return inline_text(_inlines(el, source))
 
 
-def _elements(el: _El, source: str) -> list[_El]:
+def _elements(el: Element, source: str) -> list[Element]:
     """Child elements; text between blocks must be blank."""
     out = []
     for child in el.children:
@@ -257,7 +104,7 @@ def _elements(el: _El, source: str) -> list[_El]:
     return out
 
 
-def _span(el: _El, name: str, source: str) -> int:
+def _span(el: Element, name: str, source: str) -> int:
     raw = el.attrs.get(name, "1") or "1"
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
         raise TemplateError(f"{name}=\"{raw}\" phải là số nguyên 1..100", source, el.line,
@@ -265,11 +112,11 @@ def _span(el: _El, name: str, source: str) -> int:
     return int(raw)
 
 
-def _table(el: _El, source: str) -> Table:
+def _table(el: Element, source: str) -> Table:
     rows: list[Row] = []
     caption: tuple[Inline, ...] = ()
 
-    def add_rows(container: _El, header: bool):
+    def add_rows(container: Element, header: bool):
         for tr in _elements(container, source):
             if tr.tag != "tr":
                 raise TemplateError(f"<{tr.tag}> trong bảng: dùng <tr>", source, tr.line, code="RG505")
@@ -291,7 +138,7 @@ def _table(el: _El, source: str) -> Table:
         elif child.tag == "tbody":
             add_rows(child, False)
         elif child.tag == "tr":
-            add_rows(_El("tbody", {}, child.line, [child]), False)
+            add_rows(Element("tbody", {}, child.line, [child]), False)
         else:
             raise TemplateError(f"<{child.tag}> trong <table>", source, child.line, code="RG505")
     widths: tuple[int, ...] = ()
@@ -309,7 +156,7 @@ _CHART_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_WIDTH_MM = 165  # the text width of the page (A4 less the margins)
 
 
-def _figure(el: _El, source: str, draw: Optional[DrawChart]) -> Image:
+def _figure(el: Element, source: str, draw: Optional[DrawChart]) -> Image:
     name = el.attrs.get("data-chart", "")
     if not _CHART_NAME.match(name):
         raise TemplateError(f'<figure> cần data-chart là tên biểu đồ (chữ thường, số, "_"), '
@@ -340,7 +187,7 @@ def _figure(el: _El, source: str, draw: Optional[DrawChart]) -> Image:
                  alt=alt)
 
 
-def _blocks(container: _El, source: str, meta: dict) -> list[Block]:
+def _blocks(container: Element, source: str, meta: dict) -> list[Block]:
     out: list[Block] = []
     for el in _elements(container, source):
         tag = el.tag
@@ -390,7 +237,7 @@ def _blocks(container: _El, source: str, meta: dict) -> list[Block]:
     return out
 
 
-def _frame(el: _El, source: str, meta: dict) -> None:
+def _frame(el: Element, source: str, meta: dict) -> None:
     for child in _elements(el, source):
         if child.tag == "meta":
             meta["@" + child.attrs.get("name", "")] = child.attrs.get("content", "")
@@ -405,32 +252,19 @@ def _frame(el: _El, source: str, meta: dict) -> None:
             meta.setdefault(key, []).append(_text(child, source))
 
 
-def _in_template(exc: TemplateError, builder: _TreeBuilder, source: str) -> TemplateError:
-    """The error moved to the template that wrote the line (the rendered output's line is no
-    line of any file: the HTML was built at run time, `|safe` or a macro's output)."""
-    from ..errors import display_path
-
-    template = builder.template_at(exc.line) if exc.file == display_path(source) else None
-    if not template:
-        return exc
-    return TemplateError(f"{exc.message} (HTML này được tạo lúc dựng, ví dụ qua |safe hay một "
-                         f"macro, không có sẵn trong mẫu: xem các biểu thức của mẫu này)",
-                         template, 0, code=exc.code)
-
-
 def read(html: str, source: str = "report.html", charts: Optional[DrawChart] = None) -> Document:
     """Parse rendered restricted HTML into the Document; TemplateError on anything else.
 
     `charts(name, width_mm) -> (svg, png)` draws each ``<figure data-chart>``, so the
     Document is complete when it leaves here; without it the pictures stay empty."""
-    builder = _TreeBuilder(source)
+    builder = TreeBuilder(source)
     try:
         builder.feed(html)
         builder.close()
         meta: dict = {"#draw": charts}
         blocks = _blocks(builder.root, source, meta)
     except TemplateError as exc:
-        raise _in_template(exc, builder, source) from None
+        raise in_template(exc, builder, source) from None
 
     def one(key: str) -> str:
         return " ".join(meta.get(key, []))
