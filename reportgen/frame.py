@@ -1,9 +1,9 @@
-"""Geometry of the administrative frame (Nghị định 30/2020, Phụ lục I), shared by the writers.
+"""Sizes inside the administrative frame (Nghị định 30/2020, Phụ lục I), shared by the writers.
 
-One home for: the text width and the split of the two-column header, the font sizes of the
-frame lines, how long the rules under the agency, the motto and the subject are (sized from
-the text they underline, in Times metrics), and how a long parent-agency line is fitted into
-its column without splitting the province's name.
+One home for: the font sizes of the frame lines, how long the rules under the agency, the
+motto and the subject are (sized from the text they underline, in Times metrics), and how a
+long parent-agency line is fitted into its column without splitting the province's name. The
+page, its margins and the column splits themselves live in `reportgen.geometry`.
 
 Widths come from static tables of Times New Roman advance widths (its metric clones
 Liberation Serif 2 and Tinos set the same widths), so the output never depends on the fonts
@@ -15,17 +15,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .geometry import CELL_MARGIN_MM, HEADER_SPLIT, TEXT_WIDTH_MM
 from .typography import NBSP, unbreakable
 
 PT_PER_MM = 72 / 25.4
-
-# page and frame (A4; margins within the decree's ranges)
-PAGE_WIDTH_MM = 210.0
-MARGIN_LEFT_MM = 30.0
-MARGIN_RIGHT_MM = 15.0
-TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165 mm
-FRAME_SPLIT = 0.40  # the left column (agencies, number) as a share of the text width
-CELL_MARGIN_MM = 1.905  # Word's default left/right cell margin (108 twips)
 
 # font sizes of the frame lines (pt), inside the decree's ranges
 PARENT_SIZES = (13.0, 12.0)  # 12–13 pt: shrink to 12 before breaking the line
@@ -91,11 +84,11 @@ def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
 
 def left_box_mm() -> float:
     """Text width inside the left column of the header (agencies, number)."""
-    return TEXT_WIDTH_MM * FRAME_SPLIT - 2 * CELL_MARGIN_MM
+    return TEXT_WIDTH_MM * HEADER_SPLIT - 2 * CELL_MARGIN_MM
 
 
 def right_box_mm() -> float:
-    return TEXT_WIDTH_MM * (1 - FRAME_SPLIT) - 2 * CELL_MARGIN_MM
+    return TEXT_WIDTH_MM * (1 - HEADER_SPLIT) - 2 * CELL_MARGIN_MM
 
 
 def agency_rule_mm(agency: str) -> float:

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from reportgen import geometry as g
 from reportgen.document.types import (
     Cell,
     Document,
@@ -152,6 +153,12 @@ def test_a4_portrait_and_margins(wdoc):
     assert round(sec.page_width.mm) == 210 and round(sec.page_height.mm) == 297
     assert round(sec.top_margin.mm) == 20 and round(sec.bottom_margin.mm) == 20
     assert round(sec.left_margin.mm) == 30 and round(sec.right_margin.mm) == 15
+    # and exactly what reportgen.geometry says (the stylesheet is checked against it too)
+    lengths = (sec.page_width, sec.page_height, sec.top_margin, sec.right_margin,
+               sec.bottom_margin, sec.left_margin)
+    assert tuple(round(x.mm, 1) for x in lengths) == (  # Word keeps twips: 210 mm = 11906
+        g.PAGE_WIDTH_MM, g.PAGE_HEIGHT_MM, g.MARGIN_TOP_MM, g.MARGIN_RIGHT_MM,
+        g.MARGIN_BOTTOM_MM, g.MARGIN_LEFT_MM)
 
 
 # ---------------------------------------------------------------- styles and fonts
@@ -271,8 +278,6 @@ def test_frame_is_two_borderless_tables(wdoc):
         assert t._tbl.tblPr.find(qn("w:tblStyle")) is None  # Normal Table: no borders
         borders = t._tbl.tblPr.find(qn("w:tblBorders"))
         assert all(b.get(qn("w:val")) in ("nil", "none") for b in borders)
-        left, right = (c.width for c in t.rows[0].cells)
-        assert 0.35 < left / (left + right) < 0.45
     assert [plain(p.text) for p in header.cell(0, 0).paragraphs if p.text] == [
         "UBND TỈNH BẮC KẠN", "SỞ CÔNG THƯƠNG", "Số: 01/BC-SCT"]
     assert [plain(p.text) for p in header.cell(0, 1).paragraphs if p.text] == [
@@ -288,6 +293,25 @@ def test_frame_is_two_borderless_tables(wdoc):
         "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An"]
     rule = wdoc.styles["RG Rule"].element
     assert rule.find(f".//{qn('w:pBdr')}/{qn('w:bottom')}") is not None
+
+
+def _two_columns(table) -> tuple[int, int]:
+    """Twips of the two columns: the grid and every cell width agree."""
+    cols = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    cells = [int(tc.tcPr.tcW.get(qn("w:w"))) for tc in table._tbl.tr_lst[0].tc_lst]
+    assert cols == cells and len(cols) == 2, (cols, cells)
+    return cols[0], cols[1]
+
+
+def test_frame_columns_are_the_geometry_splits(wdoc):
+    """Header 40/60 and closing 45/55: the splits of reportgen.geometry, which the stylesheet
+    of the HTML and the PDF carries too (tests/test_geometry.py)."""
+    header, _, closing = wdoc.tables
+    text_twips = g.TEXT_WIDTH_MM * 1440 / 25.4
+    for table, split in ((header, g.HEADER_SPLIT), (closing, g.CLOSING_SPLIT)):
+        left, right = _two_columns(table)
+        assert left + right == pytest.approx(text_twips, abs=1)
+        assert left / (left + right) == pytest.approx(split, abs=0.001)
 
 
 def test_frame_font_sizes(wdoc):

@@ -20,7 +20,7 @@ TOP_LEVEL = {  # modules directly under reportgen/
     "reportgen": "base", "reportgen.errors": "base", "reportgen.vnformat": "base",
     "reportgen.vnnumber": "base", "reportgen.vnwording": "base", "reportgen.vntext": "base",
     "reportgen.project": "base", "reportgen.fileio": "base",
-    "reportgen.typography": "base", "reportgen.frame": "base",
+    "reportgen.typography": "base", "reportgen.frame": "base", "reportgen.geometry": "base",
     "reportgen.cli": "cli", "reportgen.commands": "cli", "reportgen.__main__": "cli",
     "reportgen.cli_vi": "cli", "reportgen.findings": "cli",  # click texts; validate --format
 }

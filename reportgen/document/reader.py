@@ -13,6 +13,7 @@ import re
 from typing import Callable, Optional
 
 from ..errors import TemplateError
+from ..geometry import TEXT_WIDTH_MM
 from .inlines import inline_text
 from .markup import (  # noqa: F401  render.templating imports check_fragment, SOURCE_MARK here
     META_FIELDS,
@@ -153,7 +154,7 @@ def _table(el: Element, source: str) -> Table:
 
 DrawChart = Callable[[str, float], tuple[bytes, bytes, str]]  # svg, png, alt text
 _CHART_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-MAX_WIDTH_MM = 165  # the text width of the page (A4 less the margins)
+MAX_WIDTH_MM = TEXT_WIDTH_MM  # a chart is at most as wide as the text
 
 
 def _figure(el: Element, source: str, draw: Optional[DrawChart]) -> Image:
@@ -167,7 +168,7 @@ def _figure(el: Element, source: str, draw: Optional[DrawChart]) -> Image:
     except ValueError:
         width = -1.0
     if not 20 <= width <= MAX_WIDTH_MM:
-        raise TemplateError(f'data-width="{raw}" phải là số mm từ 20 đến {MAX_WIDTH_MM}', source,
+        raise TemplateError(f'data-width="{raw}" phải là số mm từ 20 đến {MAX_WIDTH_MM:g}', source,
                             el.line, code="RG505")
     caption: tuple[Inline, ...] = ()
     for child in _elements(el, source):

@@ -277,7 +277,8 @@ class AppendixTable:
 
 def table(report: Report, layout: Layout, task_units: Iterable[str] = TASK_UNITS) -> AppendixTable:
     """The appendix table: rows, shown columns and widths measured from the content."""
-    from ..frame import TEXT_WIDTH_MM, text_width_mm
+    from ..frame import text_width_mm
+    from ..geometry import TEXT_WIDTH_MM
 
     body = rows(report, layout, task_units)
     shown = tuple(c for c in NUMBER_COLUMNS if any(getattr(r, c) for r in body))

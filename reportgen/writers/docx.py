@@ -50,7 +50,8 @@ from ..document.types import (
 from .docx_styles import (
     CELL_MARGIN_TWIPS,
     FIRST_LINE_INDENT,
-    FRAME_SPLIT,
+    CLOSING_SPLIT,
+    HEADER_SPLIT,
     PPR_SEQ,
     TABLE_STYLE,
     TBLPR_SEQ,
@@ -188,9 +189,9 @@ class _Writer:
         return p
 
     # ------------------------------------------------------------ frame
-    def _frame_table(self):
-        """A borderless full-width 2-column table split 40/60."""
-        left = Emu(int(TEXT_WIDTH * FRAME_SPLIT))
+    def _frame_table(self, split: float):
+        """A borderless full-width 2-column table, the left column `split` of the width."""
+        left = Emu(int(TEXT_WIDTH * split))
         right = Emu(TEXT_WIDTH - left)
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -237,7 +238,7 @@ class _Writer:
         m = self.meta
         if m.mark:  # a draft says so at the top of page 1
             self._text_para("RG Mark", m.mark)
-        (left, right), (lw, rw) = self._frame_table()
+        (left, right), (lw, rw) = self._frame_table(HEADER_SPLIT)
         items: list = []
         parent = frame.fit_parent_agency(m.parent_agency) if m.parent_agency else None
         if parent:  # the province's name never splits: 12 pt, or a break after "TỈNH"
@@ -280,7 +281,7 @@ class _Writer:
             p.paragraph_format.keep_together = True
         if not (m.recipients or m.authority or m.signer):
             return
-        (left, right), _ = self._frame_table()
+        (left, right), _ = self._frame_table(CLOSING_SPLIT)
         items = []
         if m.recipients_title:
             items.append(("RG Recipients Title", m.recipients_title))

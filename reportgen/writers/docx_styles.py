@@ -3,7 +3,7 @@ that the DOCX block writer (`docx.py`) fills.
 
 Every look is a named Word style built in code from python-docx's default template (no binary
 template is committed). Layout follows Nghị định 30/2020 (see CONVENTIONS.md): A4 portrait,
-margins 20/20/30/15 mm, Times New Roman 14 pt body. The base document (section, styles,
+margins 20/20/30/15 mm (from `reportgen.geometry`), Times New Roman 14 pt body. The base document (section, styles,
 package clean-up) is built once per process and language (`base_document`); each report
 starts from a copy of it. Knows nothing of the Document's blocks.
 """
@@ -21,21 +21,23 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 
-from .. import frame
+from .. import geometry
 
 # ---------------------------------------------------------------- geometry
-PAGE_WIDTH = Mm(210)
-PAGE_HEIGHT = Mm(297)
-MARGIN_TOP = Mm(20)
-MARGIN_BOTTOM = Mm(20)
-MARGIN_LEFT = Mm(30)
-MARGIN_RIGHT = Mm(15)
-HEADER_DISTANCE = Mm(10)
-FOOTER_DISTANCE = Mm(10)
+# reportgen.geometry in python-docx lengths
+PAGE_WIDTH = Mm(geometry.PAGE_WIDTH_MM)
+PAGE_HEIGHT = Mm(geometry.PAGE_HEIGHT_MM)
+MARGIN_TOP = Mm(geometry.MARGIN_TOP_MM)
+MARGIN_BOTTOM = Mm(geometry.MARGIN_BOTTOM_MM)
+MARGIN_LEFT = Mm(geometry.MARGIN_LEFT_MM)
+MARGIN_RIGHT = Mm(geometry.MARGIN_RIGHT_MM)
+HEADER_DISTANCE = Mm(geometry.HEADER_DISTANCE_MM)
+FOOTER_DISTANCE = Mm(geometry.FOOTER_DISTANCE_MM)
 TEXT_WIDTH = Emu(PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)  # 165 mm
-FRAME_SPLIT = frame.FRAME_SPLIT  # left column of the header/closing blocks (reportgen.frame)
-CELL_MARGIN_TWIPS = 108  # default left/right cell margin of Word tables (0.19 cm)
-FIRST_LINE_INDENT = Mm(12.7)  # 1.27 cm = 720 twips
+HEADER_SPLIT = geometry.HEADER_SPLIT  # left column of the header block
+CLOSING_SPLIT = geometry.CLOSING_SPLIT  # left column of the closing block
+CELL_MARGIN_TWIPS = round(geometry.CELL_MARGIN_MM * 1440 / 25.4)  # 108: Word's default
+FIRST_LINE_INDENT = Mm(geometry.FIRST_LINE_INDENT_MM)  # 1.27 cm = 720 twips
 
 FONT = "Times New Roman"
 TABLE_STYLE = "Bảng chỉ tiêu"

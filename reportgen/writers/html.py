@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .. import frame
+from .. import frame, geometry
 from .stylesheet import inline_css
 
 from ..document.inlines import InlineMarkup, Text
@@ -47,7 +47,7 @@ def _frame(meta: Meta) -> str:
             _p("number", meta.number)]
     right = [_p("nation", meta.nation), _p("motto", meta.motto),
              _rule("motto-rule", frame.motto_rule_mm(meta.motto)), _p("place-date", meta.place_date)]
-    split = frame.FRAME_SPLIT * 100
+    split = geometry.HEADER_SPLIT * 100  # the closing's split is in the stylesheet
     head = (f'<table class="frame"><tr><td class="left" style="width:{split:g}%">' + "".join(left) +
             f'</td><td class="right" style="width:{100 - split:g}%">' + "".join(right) +
             "</td></tr></table>")
