@@ -20,6 +20,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
+from docx.styles import BabelFish
+from docx.styles.style import StyleFactory
 
 from .. import geometry
 
@@ -75,13 +77,19 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
+@functools.lru_cache(maxsize=None)
+def _successors(seq: tuple[str, ...], tag: str) -> frozenset[str]:
+    """The Clark names that come after `tag` in the schema order `seq` (none: unknown tag)."""
+    names = [qn(t) for t in seq]
+    return frozenset(names[names.index(tag) + 1:] if tag in names else ())
+
+
 def insert_ordered(parent, child, seq: tuple[str, ...]):
     """Insert `child` into `parent` respecting the schema order `seq`; replace a same tag."""
     tag = child.tag
     for old in parent.findall(tag):
         parent.remove(old)
-    names = [qn(t) for t in seq]
-    successors = names[names.index(tag) + 1:] if tag in names else []
+    successors = _successors(seq, tag)
     for i, existing in enumerate(parent):
         if existing.tag in successors:
             parent.insert(i, child)
@@ -129,17 +137,38 @@ def _style_rpr(style):
     return style.element.get_or_add_rPr()
 
 
-def _paragraph_style(doc, name: str, *, base: str = "Normal", size: float = 14,
+class _Styles:
+    """The document's styles by name, each looked up once: python-docx finds a style by an
+    XPath query and checks a new name by reading every style's name (a quarter of the setup
+    time when done for each of our styles)."""
+
+    def __init__(self, doc):
+        self.styles = doc.styles
+        self.found: dict = {}
+
+    def __getitem__(self, name: str):
+        if name not in self.found:
+            self.found[name] = self.styles[name]
+        return self.found[name]
+
+    def get_or_add(self, name: str, kind: WD_STYLE_TYPE):
+        """The style `name`, added (not built in) when the template has none of that name."""
+        if name not in self.found:
+            element = self.styles.element.get_by_name(BabelFish.ui2internal(name))
+            if element is None:  # what Styles.add_style does, less its scan of every name
+                element = self.styles.element.add_style_of_type(
+                    BabelFish.ui2internal(name), kind, False)
+            self.found[name] = StyleFactory(element)
+        return self.found[name]
+
+
+def _paragraph_style(styles: _Styles, name: str, *, base: str = "Normal", size: float = 14,
                      bold: bool | None = None, italic: bool | None = None,
                      align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.CENTER,
                      first_line: int | None = 0, before: float = 0, after: float = 0,
                      line: float | None = 1.0, keep_next: bool = False,
                      style_id: str | None = None, lang: str = "vi-VN"):
-    styles = doc.styles
-    try:
-        style = styles[name]
-    except KeyError:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style = styles.get_or_add(name, WD_STYLE_TYPE.PARAGRAPH)
     if style_id:
         style.style_id = style_id
     if base:
@@ -175,8 +204,8 @@ def _strip_theme_fonts(styles_element) -> None:
 
 
 def setup_styles(doc, lang: str) -> None:
-    styles = doc.styles
-    root = styles.element
+    styles = _Styles(doc)
+    root = doc.styles.element
     _strip_theme_fonts(root)
 
     # docDefaults: rPrDefault and pPrDefault
@@ -247,59 +276,56 @@ def setup_styles(doc, lang: str) -> None:
     C, L, R, J = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
                   WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
     # body variants (Paragraph.align / indent)
-    P(doc, "RG Center", align=C, after=6, line=1.15, style_id="RGCenter", lang=lang)
-    P(doc, "RG Right", align=R, after=6, line=1.15, style_id="RGRight", lang=lang)
-    P(doc, "RG Left", align=L, after=6, line=1.15, style_id="RGLeft", lang=lang)
-    P(doc, "RG NoIndent", align=J, after=6, line=1.15, style_id="RGNoIndent", lang=lang)
+    P(styles, "RG Center", align=C, after=6, line=1.15, style_id="RGCenter", lang=lang)
+    P(styles, "RG Right", align=R, after=6, line=1.15, style_id="RGRight", lang=lang)
+    P(styles, "RG Left", align=L, after=6, line=1.15, style_id="RGLeft", lang=lang)
+    P(styles, "RG NoIndent", align=J, after=6, line=1.15, style_id="RGNoIndent", lang=lang)
     # frame
-    P(doc, "RG Header", size=13, style_id="RGHeader", lang=lang)
-    P(doc, "RG Agency", base="RG Header", size=13, bold=True, style_id="RGAgency", lang=lang)
-    P(doc, "RG Nation", base="RG Header", size=12, bold=True, style_id="RGNation", lang=lang)
-    P(doc, "RG Motto", base="RG Header", size=13, bold=True, style_id="RGMotto", lang=lang)
-    P(doc, "RG Place Date", base="RG Header", size=14, italic=True,
+    P(styles, "RG Header", size=13, style_id="RGHeader", lang=lang)
+    P(styles, "RG Agency", base="RG Header", size=13, bold=True, style_id="RGAgency", lang=lang)
+    P(styles, "RG Nation", base="RG Header", size=12, bold=True, style_id="RGNation", lang=lang)
+    P(styles, "RG Motto", base="RG Header", size=13, bold=True, style_id="RGMotto", lang=lang)
+    P(styles, "RG Place Date", base="RG Header", size=14, italic=True,
       style_id="RGPlaceDate", lang=lang)
-    rule = P(doc, "RG Rule", base="RG Header", size=1, before=2, after=7, line=None,
+    rule = P(styles, "RG Rule", base="RG Header", size=1, before=2, after=7, line=None,
              style_id="RGRule", lang=lang)
     rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     rule.paragraph_format.line_spacing = Pt(2)
     bdr = el("w:pBdr")
     bdr.append(el("w:bottom", val="single", sz="6", space="0", color="000000"))
     insert_ordered(rule.element.get_or_add_pPr(), bdr, PPR_SEQ)
-    P(doc, "RG Mark", size=14, bold=True, align=R, after=4, style_id="RGMark", lang=lang)
-    P(doc, "RG Title", size=14, bold=True, before=12, keep_next=True,
+    P(styles, "RG Mark", size=14, bold=True, align=R, after=4, style_id="RGMark", lang=lang)
+    P(styles, "RG Title", size=14, bold=True, before=12, keep_next=True,
       style_id="RGTitle", lang=lang)
-    P(doc, "RG Subject", size=14, bold=True, keep_next=True, style_id="RGSubject", lang=lang)
-    P(doc, "RG Recipients Title", size=12, bold=True, italic=True, align=L, before=6,
+    P(styles, "RG Subject", size=14, bold=True, keep_next=True, style_id="RGSubject", lang=lang)
+    P(styles, "RG Recipients Title", size=12, bold=True, italic=True, align=L, before=6,
       style_id="RGRecipientsTitle", lang=lang)
-    P(doc, "RG Recipients", size=11, align=L, style_id="RGRecipients", lang=lang)
-    auth = P(doc, "RG Authority", size=14, bold=True, before=6, keep_next=True,
+    P(styles, "RG Recipients", size=11, align=L, style_id="RGRecipients", lang=lang)
+    auth = P(styles, "RG Authority", size=14, bold=True, before=6, keep_next=True,
              style_id="RGAuthority", lang=lang)
     # "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC": no space between lines of the same style
     insert_ordered(auth.element.get_or_add_pPr(), el("w:contextualSpacing"), PPR_SEQ)
-    P(doc, "RG Signer", size=14, bold=True, before=72, style_id="RGSigner", lang=lang)
+    P(styles, "RG Signer", size=14, bold=True, before=72, style_id="RGSigner", lang=lang)
     # tables
-    P(doc, "RG Caption", size=14, bold=True, before=6, after=6, keep_next=True,
+    P(styles, "RG Caption", size=14, bold=True, before=6, after=6, keep_next=True,
       style_id="RGCaption", lang=lang)
-    P(doc, "RG Table", size=12, align=L, before=2, after=2, style_id="RGTable", lang=lang)
-    P(doc, "RG Table Center", base="RG Table", size=12, align=C, before=2, after=2,
+    P(styles, "RG Table", size=12, align=L, before=2, after=2, style_id="RGTable", lang=lang)
+    P(styles, "RG Table Center", base="RG Table", size=12, align=C, before=2, after=2,
       style_id="RGTableCenter", lang=lang)
-    P(doc, "RG Table Right", base="RG Table", size=12, align=R, before=2, after=2,
+    P(styles, "RG Table Right", base="RG Table", size=12, align=R, before=2, after=2,
       style_id="RGTableRight", lang=lang)
-    P(doc, "RG Table Header", base="RG Table", size=12, bold=True, align=C, before=2,
+    P(styles, "RG Table Header", base="RG Table", size=12, bold=True, align=C, before=2,
       after=2, style_id="RGTableHeader", lang=lang)
     # charts: the picture kept with its caption and source line
-    P(doc, "RG Figure", size=12, align=C, before=6, keep_next=True, style_id="RGFigure",
+    P(styles, "RG Figure", size=12, align=C, before=6, keep_next=True, style_id="RGFigure",
       lang=lang)
-    P(doc, "RG Figure Caption", size=13, bold=True, align=C, before=3, keep_next=True,
+    P(styles, "RG Figure Caption", size=13, bold=True, align=C, before=3, keep_next=True,
       style_id="RGFigureCaption", lang=lang)
-    P(doc, "RG Figure Source", size=12, italic=True, align=C, after=6,
+    P(styles, "RG Figure Source", size=12, italic=True, align=C, after=6,
       style_id="RGFigureSource", lang=lang)
 
     # table style: Table Grid borders, 12 pt, no first-line indent, single spacing
-    try:
-        ts = styles[TABLE_STYLE]
-    except KeyError:
-        ts = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    ts = styles.get_or_add(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
     ts.style_id = "BangChiTieu"
     ts.base_style = styles["Table Grid"]
     ts.quick_style = True
