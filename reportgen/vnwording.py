@@ -172,17 +172,24 @@ def format_status_change(
     return f"{prefix} {text}" if prefix else text
 
 
-def format_multiple(times: Number, year: Number, digits: int | None = None) -> str:
-    """A multiple against an earlier base year.
+def format_multiple(times: Number, year: Number, digits: int | None = None,
+                    half: str | None = None) -> str:
+    """A multiple against an earlier base year; in a half-year report (`half` 'h1' or 'h2')
+    the base is the same half of that year.
 
     >>> format_multiple(Decimal('3.2'), 2015)
     'gấp 3,2 lần so với năm 2015'
+    >>> format_multiple(Decimal('1.5'), 2019, half='h1')
+    'gấp 1,5 lần so với 6 tháng đầu năm 2019'
     """
     t = to_decimal(times, "format_multiple", "times")
     y = to_decimal(year, "format_multiple", "year")
     if t <= 0:
         raise ValueError(f"format_multiple(): số lần phải lớn hơn 0, không phải {times!r}")
-    return f"gấp {render(round_half_up(t, check_digits(digits, 'format_multiple')))} lần so với năm {digits_str(y)}"
+    if half not in (None, "h1", "h2"):
+        raise ValueError(f"format_multiple(): half là 'h1', 'h2' hoặc None, không phải {half!r}")
+    base = format_period(digits_str(y), half)
+    return f"gấp {render(round_half_up(t, check_digits(digits, 'format_multiple')))} lần so với {base}"
 
 
 def format_plan(

@@ -359,7 +359,8 @@ def _previous_values(previous: Optional[PeriodData]) -> dict[str, Decimal]:
         if sec_key == TARGETS_SECTION:  # last period's targets are not its results
             continue
         for key, ind in {**sec.indicators, **sec.products}.items():
-            if ind.value is not None:
+            # "trên 35.360" is no exact base: no rate is computed from it
+            if ind.value is not None and ind.qualifier is None:
                 out[key] = ind.value
     return out
 
@@ -371,14 +372,16 @@ def build_report(slug: str, province: Province, period: Period, data: PeriodData
     """Join the inputs and compute the derived figures once."""
     prev = _previous_values(previous)
     # a target for the next period is compared with this period's result of the same id
+    # (not when either value is approximate: "trên 40.000" against "trên 35.360" gives no rate)
     results = {k: i.value for sk, s in data.sections.items() if sk != TARGETS_SECTION
-               for k, i in {**s.indicators, **s.products}.items() if i.value is not None}
+               for k, i in {**s.indicators, **s.products}.items()
+               if i.value is not None and i.qualifier is None}
 
     def figure(key: str, sec_key: str, ind: Indicator) -> Figure:
         if ind.same_period is not None:
             return Figure(key, sec_key, ind, ind.same_period)
         if sec_key == TARGETS_SECTION:
-            return Figure(key, sec_key, ind, results.get(key))
+            return Figure(key, sec_key, ind, None if ind.qualifier else results.get(key))
         if key in prev:
             return Figure(key, sec_key, ind, prev[key], same_period_from_previous=True)
         return Figure(key, sec_key, ind)

@@ -307,6 +307,10 @@ def _convert(node, path: Path_, out: Loaded, state: dict) -> Any:
 
 def _scalar(node, path: Path_, out: Loaded) -> Any:
     value = str(node.value)
+    if node.style == ">":
+        # ruamel's round-trip scanner marks each fold of a folded block scalar (`>-`) with a
+        # BEL; the text itself cannot hold one (raw controls are refused when the file is read)
+        value = value.replace("\a", "")
     tag = node.tag or ""
     plain = node.style is None  # not quoted, not a block scalar
     if not plain or tag == TAG + "str":

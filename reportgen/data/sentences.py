@@ -162,7 +162,7 @@ def _fill_one(report: Report, target, form: Optional[str]) -> str:
         return vn.format_value(_need(f.same_period), f.unit)
     if form == "multiple":
         m = _need(f.multiple)
-        return vn.format_multiple(m.times, m.year)
+        return vn.format_multiple(m.times, m.year, half=report.period.half)
     raise ValueError(form)
 
 
