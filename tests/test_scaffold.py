@@ -270,3 +270,30 @@ def test_a_dangling_province_link_is_a_finding_not_a_crash(tree):
     assert "RG140" in res.output and "tinh-moi/province.yaml" in res.output
     assert "Traceback" not in res.output and "lỗi nội bộ" not in res.output
     assert not (tree / "khong-co").exists()
+
+
+def test_an_authors_sentences_carry_over(tree):
+    """A section's `sentences:` (the author's words, numbers bound to carried counts) come to
+    the new period with a comment to check the words; filled, the file builds the sentence."""
+    path = tree / "data" / "bac-kan" / "2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    sec = "  quan_ly_nha_nuoc:\n"
+    assert text.count(sec) == 1
+    data = load_yaml(path).data["sections"]["quan_ly_nha_nuoc"]
+    count = next(iter(data["counts"]))
+    pattern = f"{{{count}}} là số của năm; câu có dấu: và {{{{ngoặc}}}}"
+    lines = text.split(sec, 1)
+    # the sentence goes right under the section key, before its counts
+    path.write_text(lines[0] + sec + f"    sentences:\n      - '{pattern}'\n" + lines[1],
+                    encoding="utf-8")
+    assert run(tree, "new", "--province", "bac-kan", "--year", "2023").exit_code == 0
+    new = tree / "data" / "bac-kan" / "2023.yaml"
+    out = new.read_text(encoding="utf-8")
+    assert re.search(r"^    # câu của năm 2022: .*sửa lời văn cho kỳ này", out, re.M), out
+    assert load_yaml(new).data["sections"]["quan_ly_nha_nuoc"]["sentences"] == [pattern]
+    fill(new)
+    res = run(tree, "build", "--province", "bac-kan", "--year", "2023", "--format", "html",
+              "--out", str(tree / "out"))
+    assert res.exit_code == 0, res.output
+    html = (tree / "out" / "bac-kan" / "2023" / "bao-cao-bac-kan-2023.html").read_text("utf-8")
+    assert "là số của năm; câu có dấu: và {ngoặc}" in html

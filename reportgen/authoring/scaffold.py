@@ -18,6 +18,9 @@ else the latest earlier file) the new file takes:
   be built by mistake.
 
 Narrative (``intro``, ``items``) is never copied: the file asks for new text in comments.
+An author's ``sentences:`` are carried over: their numbers are placeholders bound to the
+indicators and counts carried with them (blank until filled), and a comment asks to check
+their words for the new period.
 For a province without a folder, `province.yaml` is created with its fields to fill and a
 first period file with the sections of the layout.
 
@@ -219,7 +222,13 @@ def period_text(period: Period, modeline: str, header: list[str], last: Optional
             w.line(2, "counts:")
             for key, c in sec.counts.items():
                 _count(w, key, c, period=period, same=same and not is_targets)
-        if sec.items or not (sec.indicators or sec.products or sec.counts):
+        if sec.sentences:
+            w.comment(2, f"câu của {last_label}: số liệu là chỗ trống {{mã}} lấy từ chỉ tiêu ở "
+                         "trên; sửa lời văn cho kỳ này, xoá câu không còn đúng")
+            w.line(2, "sentences:")
+            for sentence in sec.sentences:
+                w.line(3, f"- {yaml_str(sentence)}")
+        if sec.items or not (sec.indicators or sec.products or sec.counts or sec.sentences):
             _items(w, 2, sec, last_label)
         w.lines.append("")
     result.unmatched_targets = [k for k in targets if k not in used]
