@@ -242,6 +242,9 @@ class CountFigure:
         'cụm công nghiệp'), so that the number goes before it and the noun is said once;
         None when the label is not a noun phrase of the unit."""
         label, unit = self.label.strip(), self.unit.strip()
+        # "Số vụ kiểm tra" (unit 'vụ') reads "987 vụ kiểm tra", not "Số vụ kiểm tra là 987 vụ"
+        if label[:3].casefold() == "số " and label[3:].casefold().startswith(unit.casefold()):
+            label = label[3:]
         if unit and label.casefold().startswith(unit.casefold()):
             rest = label[len(unit):]
             if not rest or not rest[0].isalnum():
