@@ -237,6 +237,15 @@ SENTENCES = {
         "Giá cà phê xuất khẩu tăng hơn 10% so với tháng cùng kỳ năm 2022.",
     ],
     # a multiple in a half-year report is against the same half of the base year
+    # counts said as a report says them: the noun once, parts that are only some groups
+    "binh-duong-2022-h1": [
+        "Sáu tháng đầu năm, đoàn kiểm tra do ngành Công Thương chủ trì tổng kiểm tra việc chấp "
+        "hành quy định về kinh doanh xăng dầu của 38 doanh nghiệp, hướng dẫn các doanh nghiệp "
+        "này khắc phục những điểm chưa phù hợp để duy trì hoạt động kinh doanh.",
+        "Giám sát 181 cửa hàng xăng dầu, trong đó 133 cửa hàng hoạt động bình thường; 26 cửa "
+        "hàng đóng cửa do giấy chứng nhận hết hạn, đang chờ cấp lại; 16 cửa hàng hết xăng, dầu.",
+        "Lập biên bản kiểm tra 3 cửa hàng.",
+    ],
     "nam-dinh-2023-h1": [
         "Tổng mức bán lẻ hàng hóa và dịch vụ đạt 33.404 tỷ đồng, tăng gần 14% so với cùng kỳ "
         "năm trước, gấp 1,5 lần so với 6 tháng đầu năm 2019; trong đó: doanh thu bán lẻ hàng "
@@ -431,7 +440,8 @@ def test_every_count_field_is_printed(tmp_path):
     from reportgen.project import Project
     from seeded import ROOT
     from test_data_docs import PROVINCE
-    assert set(Count.model_fields) - {"label", "note"} == set(COUNT_FIELDS)
+    # parts_incomplete only changes the sum check (RG201)
+    assert set(Count.model_fields) - {"label", "note", "parts_incomplete"} == set(COUNT_FIELDS)
 
     def printed(count: dict, name: str) -> str:
         prov = tmp_path / name / "data" / "tinh-vi-du"
@@ -558,3 +568,58 @@ sections:
     text = _body(tmp_path, {"2023-h1.yaml": data}, "2023-h1")
     assert "đạt 33.404 tỷ đồng, gấp 1,5 lần so với 6 tháng đầu năm 2019." in text
     assert "Khách du lịch đạt 15 nghìn lượt, gấp 2 lần so với 6 tháng đầu năm 2019." in text
+
+
+COUNTS = """\
+document: {number: 1, date: 2022-07-05}
+sections:
+  quan_ly_nha_nuoc:
+    counts:
+      cua_hang:
+        verb: Giám sát
+        label: cửa hàng xăng dầu
+        unit: cửa hàng
+        value: TOTAL
+        parts: [binh_thuong, dong_cua]
+        INCOMPLETE
+      binh_thuong: {label: cửa hàng hoạt động bình thường, unit: cửa hàng, value: 133}
+      dong_cua: {label: cửa hàng đóng cửa, unit: cửa hàng, value: 26}
+      vu:
+        verb: Tiến hành
+        label: Số vụ kiểm tra
+        unit: vụ
+        value: 987
+      xep_hang: {label: Xếp hạng chỉ số cải cách hành chính, value: 2, total: 19, pad: 0}
+"""
+
+
+def test_count_parts_that_are_only_some_groups(tmp_path):
+    """Bình Dương: 181 cửa hàng giám sát, "trong đó" 133 + 26 + 16 = 175. Counts take
+    `parts_incomplete: true` as indicators do: the parts may sum below the total, never
+    above it (RG201); without it the sum must match and the message says how to write it."""
+    from reportgen.commands import validate
+    from reportgen.project import Project
+    from seeded import ROOT
+    from test_data_docs import PROVINCE
+
+    def findings(total: int, incomplete: bool, name: str):
+        prov = tmp_path / name / "data" / "tinh-vi-du"
+        prov.mkdir(parents=True)
+        (prov / "province.yaml").write_text(PROVINCE, encoding="utf-8")
+        text = COUNTS.replace("TOTAL", str(total)).replace(
+            "        INCOMPLETE\n", "        parts_incomplete: true\n" if incomplete else "")
+        (prov / "2022-h1.yaml").write_text(text, encoding="utf-8")
+        return [f for f in validate(Project(data=prov.parent, templates=ROOT / "templates"),
+                                    all_=True).findings if f.code != "RG701"]
+
+    assert findings(181, True, "a") == []
+    (f,) = findings(150, True, "b")
+    assert f.code == "RG201" and "không được lớn hơn tổng" in f.message and f.line == 9
+    (f,) = findings(181, False, "c")
+    assert f.code == "RG201" and "parts_incomplete: true" in f.message
+    assert findings(159, False, "d") == []
+    # the bare-count fallbacks, as a report says them
+    text = _body(tmp_path / "e", {"2022-h1.yaml": COUNTS.replace("TOTAL", "159").replace(
+        "        INCOMPLETE\n", "")}, "2022-h1")
+    assert "Tiến hành 987 vụ kiểm tra." in text
+    assert "Xếp hạng chỉ số cải cách hành chính là 2/19." in text

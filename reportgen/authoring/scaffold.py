@@ -171,6 +171,8 @@ def _count(w: _Writer, key: str, c: Count, *, period: Period, same: bool) -> Non
         w.line(4, f"same_period: {yaml_number(c.value)}")
     if c.parts:
         w.line(4, "parts: [" + ", ".join(yaml_str(p) for p in c.parts) + "]")
+    if c.parts_incomplete:
+        w.line(4, "parts_incomplete: true")
     if c.pad is not None:
         w.line(4, f"pad: {c.pad}")
 

@@ -179,6 +179,8 @@ class Count(Strict):
     verb: Optional[str] = Field(None, description="Động từ mở câu: 'Tiếp nhận' → 'Tiếp nhận "
                                                   "13.126 hồ sơ …'")
     parts: list[str] = Field(default_factory=list)
+    parts_incomplete: bool = Field(False, description="true: các thành phần chỉ là vài nhóm "
+                                                      "bài nêu (trong đó …), cộng lại không vượt tổng")
     pad: Optional[int] = Field(None, ge=0, le=6, description="Số chữ số (04 → 2); mặc định theo tỉnh")
     note: Optional[str] = None
 

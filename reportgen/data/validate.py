@@ -136,11 +136,16 @@ def _check_report(report: Report, loaded: Loaded, layout_sections: Optional[Iter
                 out.append(_unknown_part(loaded, base, p, list(counts), c.count.parts))
             if not missing:
                 total = sum(counts[p].value for p in c.count.parts)
-                if total != c.value:
-                    names = " + ".join(c.count.parts)
+                names = " + ".join(c.count.parts)
+                if c.count.parts_incomplete and total > c.value:
+                    out.append(loaded.finding(base + ("value",), "RG201",
+                                              f"{names} = {total} lớn hơn {c.id} = {c.value}: các "
+                                              "thành phần (parts_incomplete) không được lớn hơn tổng"))
+                elif not c.count.parts_incomplete and total != c.value:
                     out.append(loaded.finding(base + ("value",), "RG201",
                                               f"{names} = {total} khác {c.id} = {c.value}: sửa "
-                                              "giá trị tổng hoặc các thành phần cho khớp"))
+                                              "giá trị tổng hoặc các thành phần cho khớp; các thành "
+                                              "phần chỉ là vài nhóm thì ghi parts_incomplete: true"))
     return out
 
 
