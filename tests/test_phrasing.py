@@ -623,3 +623,40 @@ def test_count_parts_that_are_only_some_groups(tmp_path):
         "        INCOMPLETE\n", "")}, "2022-h1")
     assert "Tiến hành 987 vụ kiểm tra." in text
     assert "Xếp hạng chỉ số cải cách hành chính là 2/19." in text
+
+
+def test_parts_in_ngan_ty_dong_are_converted(tmp_path):
+    """Bà Rịa - Vũng Tàu writes "60,2 ngàn tỷ đồng, trong đó ... 43,2 ngàn tỷ đồng": "ngàn" is
+    "nghìn", so a part in ngàn tỷ đồng under a total in tỷ đồng is compared in one unit."""
+    from reportgen.data.validate import UNIT_SCALE, _in_unit
+    assert UNIT_SCALE["ngàn tỷ đồng"] == UNIT_SCALE["nghìn tỷ đồng"]
+    assert _in_unit(Decimal("43.2"), "ngàn tỷ đồng", "tỷ đồng") == Decimal("43200")
+    from reportgen.commands import validate
+    from reportgen.project import Project
+    from seeded import ROOT
+    from test_data_docs import PROVINCE
+    prov = tmp_path / "data" / "tinh-vi-du"
+    prov.mkdir(parents=True)
+    (prov / "province.yaml").write_text(PROVINCE, encoding="utf-8")
+    data = """\
+document: {number: 1, date: 2023-07-05}
+sections:
+  cong_nghiep:
+    indicators:
+      gtsx:
+        label: Giá trị sản xuất công nghiệp
+        unit: tỷ đồng
+        value: 60200
+        parts: [tru_dau_khi]
+        parts_incomplete: true
+      tru_dau_khi:
+        label: Giá trị sản xuất công nghiệp trừ dầu thô và khí đốt
+        unit: ngàn tỷ đồng
+        value: 'PART'
+"""
+    def codes(part: str) -> list[str]:
+        (prov / "2023-h1.yaml").write_text(data.replace("PART", part), encoding="utf-8")
+        return [f.code for f in validate(Project(data=prov.parent, templates=ROOT / "templates"),
+                                         all_=True).findings if f.code != "RG701"]
+    assert codes("43,2") == []
+    assert codes("61,2") == ["RG201"]  # 61.200 tỷ đồng is more than the total

@@ -313,6 +313,8 @@ def _check_figure(fig: Figure, base: tuple, loaded: Loaded, report: Report) -> l
 UNIT_SCALE = {"đồng": (1, "đồng"), "triệu đồng": (10**6, "đồng"), "tỷ đồng": (10**9, "đồng"),
               "nghìn tỷ đồng": (10**12, "đồng"), "USD": (1, "USD"), "nghìn USD": (10**3, "USD"),
               "triệu USD": (10**6, "USD"), "tỷ USD": (10**9, "USD")}
+# southern provinces write "ngàn" for "nghìn" ("60,2 ngàn tỷ đồng", Bà Rịa - Vũng Tàu, Gia Lai)
+UNIT_SCALE |= {k.replace("nghìn", "ngàn"): v for k, v in UNIT_SCALE.items() if "nghìn" in k}
 
 
 def _in_unit(value: Decimal, unit: str, target: str) -> Decimal:
