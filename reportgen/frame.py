@@ -68,6 +68,8 @@ def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
     table = _BOLD if bold else _REGULAR
     units = 0
     for ch in unicodedata.normalize("NFC", text):
+        if unicodedata.category(ch) == "Cf":  # word joiner, soft hyphen: no width
+            continue
         if ch == NBSP:
             ch = " "
         elif ch == "\u2011":

@@ -99,3 +99,15 @@ def test_the_html_header_columns_are_the_geometry_split():
     split = g.HEADER_SPLIT * 100
     assert f'<td class="left" style="width:{split:g}%">' in page
     assert f'<td class="right" style="width:{100 - split:g}%">' in page
+
+
+def test_a_word_joiner_in_a_document_number_adds_no_width_to_a_rule():
+    # typography.keep_document_numbers puts U+2060 into "02/CT-UBND": the rules measured
+    # under a header line must not count it as a letter
+    from reportgen.frame import text_width_mm
+    from reportgen.typography import keep_document_numbers
+
+    plain_line = "Số: 02/CT-UBND"
+    joined = keep_document_numbers(plain_line)
+    assert joined != plain_line
+    assert text_width_mm(joined, 13) == text_width_mm(plain_line, 13)
