@@ -491,7 +491,8 @@ def import_(ctx, book, province, year, period):
 def sign(ctx, pdf, pkcs12, password_file, pkcs11_lib, token_label, key_label, agency, out, in_place):
     """Ký số PAdES báo cáo PDF theo Nghị định 30/2020/NĐ-CP (không sửa tệp gốc)."""
     from .errors import UsageError
-    from .publish.sign import KeySource, default_out, read_password, sign_file
+    from .publish.keys import KeySource, read_password
+    from .publish.sign import default_out, sign_file
 
     if bool(pkcs12) == bool(pkcs11_lib):
         raise UsageError("chọn một nguồn khoá: --pkcs12 TỆP.p12 hoặc --pkcs11-lib THƯ_VIỆN "
