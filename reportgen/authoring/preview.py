@@ -22,7 +22,8 @@ position (sessionStorage). A watcher thread polls the modification time and size
 input of the report (the list the build record uses) ten times a second and starts the new
 render at once, before the browser asks. When the data has errors or a template is broken,
 the page shows the messages (file, line, the line's text, code, what to do) instead of the
-pages, and comes back by itself once the files are fixed. Nothing is written to disk.
+pages, and comes back by itself once the files are fixed. Nothing is written to disk. The
+page markup, the findings and the page pictures are made in `preview_page.py`.
 
 What one save costs (the process stays warm: imports, fonts, checked templates): load and
 validate, make the document, lay out a plain PDF (the same pages as the built PDF, without
@@ -32,7 +33,6 @@ whose pixels changed (the others keep their PNG and their address).
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import secrets
 import sys
@@ -46,78 +46,17 @@ from typing import Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from ..data.dataset import Entry
-from ..errors import Finding, ReportgenError
+from ..errors import ReportgenError
 from ..project import Project
+from .preview_page import Picture, Shown, inject, page_html, rasterize
 
 HOST = "127.0.0.1"
 POLL_SECONDS = 0.1   # file watcher
 WAIT_SECONDS = 25.0  # the longest a /version?cho=… request is held
-PAGE_DPI = 96        # one CSS pixel per pixel on a usual screen: A4 is 794 × 1123
 PAGE_CACHE = "max-age=31536000, immutable"  # a page picture at its address never changes
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 REFUSED_HOST = ("Từ chối: bản xem trước chỉ trả lời địa chỉ http://127.0.0.1 hoặc "
                 "http://localhost trên máy này.\n")
-
-_SCRIPT = """<script>
-/* reportgen preview: reload when a data file, template or stylesheet changes, keeping the
-   scroll position */
-(function () {
-  var version = "%s";
-  var key = "reportgen-scroll:" + location.pathname;
-  var saved = sessionStorage.getItem(key);
-  if (saved !== null) {
-    var xy = saved.split(",");
-    window.scrollTo(+xy[0], +xy[1]);
-  }
-  function keep() { sessionStorage.setItem(key, window.scrollX + "," + window.scrollY); }
-  window.addEventListener("scroll", keep, {passive: true});
-  window.addEventListener("beforeunload", keep);
-  function wait() {
-    fetch("/version?cho=" + encodeURIComponent(version), {cache: "no-store"})
-      .then(function (r) { return r.text(); })
-      .then(function (v) {
-        if (v !== version) { keep(); location.reload(); } else { wait(); }
-      })
-      .catch(function () { setTimeout(wait, 1000); });
-  }
-  wait();
-})();
-</script>
-"""
-
-_STYLE = """
-body { margin: 0; background: #e8e8e8; font-family: sans-serif; color: #222; }
-#reportgen-bar { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid #bbb;
-  padding: 6px 16px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
-#reportgen-bar strong { font-size: 15px; }
-#reportgen-bar a { color: #1f4e79; }
-#reportgen-findings { max-width: 794px; margin: 16px auto 0; }
-.finding { background: #fff; border-left: 5px solid #c55a11; margin: 0 0 8px; padding: 6px 10px; }
-.finding.loi { border-left-color: #b00020; }
-.finding .where { font-family: monospace; font-weight: bold; }
-.finding .kind { text-transform: uppercase; font-size: 12px; font-weight: bold; }
-.finding.loi .kind { color: #b00020; } .finding.canh-bao .kind { color: #a04000; }
-.finding pre { margin: 4px 0 0; padding: 4px 6px; background: #f4f4f4; white-space: pre-wrap; }
-.pages { padding: 16px 0 32px; }
-.page { display: block; margin: 0 auto 16px; background: #fff; box-shadow: 0 1px 4px rgba(0,0,0,.35); }
-.note { max-width: 794px; margin: 16px auto; }
-"""
-
-_PAGE = """<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<div id="reportgen-bar"><strong>{heading}</strong>{links}<span id="reportgen-status">{status}</span></div>
-{findings}
-{body}
-</body>
-</html>
-"""
-
 
 def host_allowed(host: Optional[str], port: int) -> bool:
     """Whether a request's Host header names this machine's loopback at our port."""
@@ -137,64 +76,6 @@ def host_allowed(host: Optional[str], port: int) -> bool:
     return (given == "" and port == 80) or given == str(port)
 
 
-def inject(page: str, version: str) -> str:
-    """The page with the reload script before ``</body>``."""
-    script = _SCRIPT % version
-    at = page.rfind("</body>")
-    return page + script if at < 0 else page[:at] + script + page[at:]
-
-
-def line_text(file: Optional[str], line: int) -> Optional[str]:
-    """The text of line `line` of `file` (for a finding), or None."""
-    if not file or line <= 0:
-        return None
-    try:
-        with open(file, encoding="utf-8", errors="replace") as fh:
-            for n, text in enumerate(fh, start=1):
-                if n == line:
-                    text = text.rstrip("\r\n")
-                    return text if len(text) <= 300 else text[:300] + "…"
-    except OSError:
-        return None
-    return None
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One message on the page: where, how bad, what."""
-
-    where: str
-    error: bool
-    code: str
-    message: str
-    text: Optional[str]  # the line it points at
-
-    @classmethod
-    def of_finding(cls, f: Finding) -> "Shown":
-        where = f.file + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.line and f.column else "")
-        return cls(where, f.is_error, f.code, f.message, line_text(f.file, f.line))
-
-    @classmethod
-    def of_error(cls, exc: ReportgenError) -> "Shown":
-        where = (exc.file or "") + (f":{exc.line}" if exc.file and exc.line else "")
-        return cls(where, True, exc.code, exc.message, line_text(exc.file, exc.line))
-
-
-def findings_html(shown: list["Shown"]) -> str:
-    if not shown:
-        return ""
-    out = ['<div id="reportgen-findings">']
-    for s in shown:
-        kind = "lỗi" if s.error else "cảnh báo"
-        cls = "loi" if s.error else "canh-bao"
-        text = f"<pre>{html.escape(s.text)}</pre>" if s.text is not None else ""
-        out.append(f'<div class="finding {cls}"><span class="where">{html.escape(s.where)}</span> '
-                   f'<span class="kind">{kind}</span> {html.escape(s.code)} '
-                   f'{html.escape(s.message)}{text}</div>')
-    out.append("</div>")
-    return "\n".join(out)
-
-
 @dataclass
 class Render:
     """What one version of the files gives: pages and text view, or the messages."""
@@ -211,44 +92,6 @@ class Render:
     name: str = ""  # "Bắc Kạn, năm 2022" once the data loads
     keys: list[str] = field(default_factory=list)  # per page, a digest of its pixels
     doc: object = None  # the Document the pages were drawn from
-
-
-Picture = tuple[bytes, tuple[int, int]]  # PNG bytes and size in pixels
-
-
-def rasterize(pdf: bytes, dpi: int = PAGE_DPI, known: Optional[dict[str, Picture]] = None
-              ) -> tuple[list[bytes], list[tuple[int, int]], list[str]]:
-    """Each page of the PDF as PNG bytes, its size in pixels, and a digest of its pixels.
-    `known`: pictures of earlier renders by digest; a page drawn with the same pixels reuses
-    its PNG (encoding is most of the cost of drawing a page)."""
-    import io
-
-    import pypdfium2 as pdfium
-
-    known = known or {}
-    doc = pdfium.PdfDocument(pdf)
-    pages, sizes, keys = [], [], []
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            bitmap = page.render(scale=dpi / 72)
-            digest = hashlib.sha1(f"{bitmap.width}x{bitmap.height}x{bitmap.stride}:".encode())
-            digest.update(bitmap.buffer)
-            key = digest.hexdigest()[:20]
-            if key in known:
-                png, size = known[key]
-            else:
-                image = bitmap.to_pil()
-                buf = io.BytesIO()
-                image.save(buf, format="PNG", compress_level=1)
-                png, size = buf.getvalue(), image.size
-            pages.append(png)
-            sizes.append(size)
-            keys.append(key)
-            page.close()
-    finally:
-        doc.close()
-    return pages, sizes, keys
 
 
 class PreviewServer:
@@ -390,10 +233,7 @@ class PreviewServer:
         return f"{self.entry.slug} {self.entry.period.slug}"
 
     def _page(self, r: Render, heading: str, links: str, status: str, body: str) -> bytes:
-        text = _PAGE.format(title=html.escape(f"{heading} (xem trước)"), style=_STYLE,
-                            heading=html.escape(heading), links=links, status=html.escape(status),
-                            findings=findings_html(r.shown), body=body)
-        return inject(text, r.version).encode("utf-8")
+        return page_html(r.version, heading, links, status, body, r.shown)
 
     def pages_view(self) -> bytes:
         r = self.render()
