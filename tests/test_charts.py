@@ -359,5 +359,14 @@ def test_a_province_names_its_own_trend_indicators_in_its_layout(tmp_path):
     doc = make_document(project, entry)
     (trend,) = [i for i in doc.images if i.name == "trend"]
     assert trend.ready and "Kim ngạch" in trend.svg.decode() and "bán lẻ" not in trend.svg.decode()
+    # the caption names what the chart shows, not the default layout's three indicators
+    assert charts.caption("trend", report) == ("Giá trị sản xuất công nghiệp và kim ngạch xuất "
+                                               "nhập khẩu qua các năm")
     # a province layout without `products_title` keeps the default layout's
     assert report.layout.products_title("cong_nghiep") == "Sản phẩm công nghiệp chủ yếu"
+    # a caption the layout words itself wins
+    (tmp_path / "data" / "bac-kan" / "layout.yaml").write_text(
+        own.replace("\ncharts:\n", "\ncharts:\n  trend_caption: Sản xuất và xuất khẩu\n"),
+        encoding="utf-8")
+    report, entry = report_of(project, "bac-kan", "2022")
+    assert charts.caption("trend", report) == "Sản xuất và xuất khẩu qua các năm"

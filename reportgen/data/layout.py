@@ -103,6 +103,9 @@ class TrendSeries(Strict):
 class ChartSpec(Strict):
     trend: list[TrendSeries] = Field(
         default_factory=list, description="các ô của biểu đồ xu hướng qua các kỳ")
+    trend_caption: Optional[str] = Field(
+        None, description="chú thích biểu đồ xu hướng, không kể 'qua các năm/kỳ' (bỏ trống: "
+                          "ghép tiêu đề các ô có số liệu)")
 
 
 class Layout(Strict):
@@ -130,6 +133,11 @@ class Layout(Strict):
     def trend(self) -> list[TrendSeries]:
         """The panels of the trend chart (empty: no trend chart)."""
         return self.charts.trend if self.charts is not None else []
+
+    @property
+    def trend_caption(self) -> Optional[str]:
+        """The trend chart's caption as the layout words it (None: made from its panels)."""
+        return self.charts.trend_caption if self.charts is not None else None
 
     def products_title(self, key: str) -> str:
         """The title of a section's main products in the appendix table."""

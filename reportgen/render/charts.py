@@ -33,7 +33,7 @@ from typing import Optional
 
 from ..data.figures import Report, figure_label
 from ..data.model import TARGETS_SECTION, Period, PeriodData
-from ..vnformat import HUNDRED, format_number, format_percent
+from ..vnformat import HUNDRED, format_number, format_percent, lower_first
 from .drawing import Drawing, Line, Rect, Text, text_width, to_png, to_svg, wrap
 
 NAMES = ("plan_completion", "trend")
@@ -153,8 +153,13 @@ def caption(name: str, report: Report) -> str:
     if name == "plan_completion":
         return f"Tỷ lệ thực hiện kế hoạch năm {period.year} của các chỉ tiêu chủ yếu"
     if name == "trend":
-        return ("Giá trị sản xuất công nghiệp, tổng mức bán lẻ và kim ngạch xuất nhập khẩu qua "
-                "các " + ("năm" if not period.half else "kỳ"))
+        words = report.layout.trend_caption if report.layout is not None else None
+        if not words:  # the titles of the panels drawn: "A, b và c"
+            titles = [s.title for s in trend_series(report)]
+            titles = titles[:1] + [lower_first(t) for t in titles[1:]]
+            words = (", ".join(titles[:-1]) + " và " + titles[-1]) if len(titles) > 1 \
+                else "".join(titles)
+        return f"{words} qua các " + ("năm" if not period.half else "kỳ")
     raise ChartError(f"không có biểu đồ '{name}': dùng một trong {', '.join(NAMES)}")
 
 
