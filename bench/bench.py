@@ -124,8 +124,8 @@ def build_cmd(data: Path, out: Path, *extra: str) -> list[str]:
 
 # ------------------------------------------------------------------ one report
 def one_report(tmp: Path, runs: int) -> None:
-    from reportgen.build.pipeline import STYLESHEET, make_document, render_formats
-    from reportgen.data.dataset import find_entries
+    from reportgen.build.pipeline import make_document, render_formats
+    from reportgen.data.dataset import STYLESHEET, find_entries
     from reportgen.project import Project
     from reportgen.render import charts
     from reportgen.writers import html as html_writer, writer

@@ -98,8 +98,8 @@ def hostile(tmp_path_factory):
     fetched: list[str] = []
     real_fetcher = pdf_writer._fetcher
 
-    def recording_fetcher(allowed):
-        inner = real_fetcher(allowed)
+    def recording_fetcher(allowed, style=None):
+        inner = real_fetcher(allowed, style)
         fetch = inner.fetch
 
         def record(url, headers=None):

@@ -111,3 +111,51 @@ def test_a_province_template_not_in_utf8_is_named(tree):
     bad = [f for f in tree.findings() if f.code == "RG501"]
     assert len(bad) == 1 and bad[0].file.endswith("templates/sections/quan_ly_nha_nuoc.html")
     assert "không phải UTF-8" in bad[0].message
+
+
+# a 2×2 red PNG: the picture a province's own stylesheet puts on page 1
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73"
+    "0000001449444154789c63f8cfc0f01f0418194066a00100e41f05fb2b6b2d840000000049454e44ae426082")
+
+
+def test_a_province_stylesheet_and_its_files_are_read_at_load_time(tree, tmp_path, monkeypatch):
+    """A province's own style/print.css, and the picture its url() names in its templates
+    folder, are read by the loading stage: laying out the PDF reads nothing under data/, and
+    the picture is in the PDF."""
+    tree.write()
+    style = tree.province_dir / "templates" / "style"
+    style.mkdir(parents=True)
+    picture = style / "logo.png"
+    picture.write_bytes(_PNG)
+    theme = (Path(pipeline.__file__).parents[1] / "theme" / "style" / "print.css")
+    if not theme.is_file():  # a source checkout: the theme is the top-level templates/
+        theme = Path(__file__).parents[1] / "templates" / "style" / "print.css"
+    (style / "print.css").write_text(
+        theme.read_text(encoding="utf-8")
+        + f'\nh1 {{ background: url("{picture.resolve().as_uri()}") no-repeat; }}\n',
+        encoding="utf-8")
+    project = tree.project()
+    entry = next(e for e in find_entries(project.data) if e.period.slug == "2022")
+
+    real = pipeline.load_inputs
+
+    def load_then_watch(*args, **kwargs):
+        result = real(*args, **kwargs)
+        _WATCH["root"] = os.path.realpath(project.data)
+        return result
+
+    _install()
+    monkeypatch.setattr(pipeline, "load_inputs", load_then_watch)
+    try:
+        res = pipeline.build_one(project, entry, ("pdf", "html"), tmp_path / "out", force=True)
+    finally:
+        _WATCH["root"] = None
+    assert _WATCH["seen"] == [], _WATCH["seen"]
+    assert res.status == "built", res.error
+    import pikepdf
+    with pikepdf.open(tmp_path / "out" / "tinh-mau" / "2022" / "bao-cao-tinh-mau-2022.pdf") as pdf:
+        images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)
+                  and o.get("/Subtype") == "/Image"]
+        assert any(int(o.get("/Width", 0)) == 2 and int(o.get("/Height", 0)) == 2
+                   for o in images), [(o.get("/Width"), o.get("/Height")) for o in images]

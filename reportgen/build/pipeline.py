@@ -32,7 +32,6 @@ from ..data.layout import layout_path
 from ..project import Project, template_sources
 from ..writers import FORMATS
 
-STYLESHEET = Path("style") / "print.css"
 from .record import RECORD, data_hash, is_current  # noqa: E402,F401
 
 
@@ -157,7 +156,7 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     epoch = source_date()
     if epoch:
         meta = dataclasses.replace(meta, date=epoch)
-    return dataclasses.replace(doc, meta=meta)
+    return dataclasses.replace(doc, meta=meta, style=result.stylesheet)
 
 
 def data_attachments(entry: Entry, data_files: dict[Path, bytes]) -> tuple:
@@ -198,18 +197,24 @@ def render_formats(project: Project, doc: Document, formats: Iterable[str],
                    province_dir: Optional[Path] = None,
                    options: Optional[dict[str, dict]] = None) -> dict[str, bytes]:
     """Every format of one document. The stylesheet is the first `style/print.css` of the
-    template chain (a province's templates/, the project's, the package theme).
+    template chain (a province's templates/, the project's, the package theme), as the
+    loading stage read it (`doc.style`, with the files of the province's templates folder
+    that its url() may name): nothing here reads the data folder.
     `options`: per format, keywords for its writer (the preview's pages come from a plain
     PDF, ``{"pdf": {"archival": False}}``: the same pages without tags and attachments)."""
     from ..writers import writer
 
-    css_path = project.template_file(STYLESHEET, province_dir)
-    try:
-        css = css_path.read_text(encoding="utf-8")
-    except OSError as exc:
+    style = doc.style
+    if style is None:  # a document not made by make_document (tests): read the stylesheet now
+        from ..data.dataset import load_stylesheet
+        style = load_stylesheet(project.template_dirs, province_dir)
+        doc = dataclasses.replace(doc, style=style)
+    css_path = Path(style.filename)
+    if style.text is None:
         raise WriteError(f"không đọc được bảng kiểu {display_path(css_path)} "
-                         f"({os_reason(exc)}): sửa hoặc xoá tệp này", css_path) from None
-    assets = [d for d in template_sources(project, province_dir) if d.is_dir()]
+                         f"({style.error}): sửa hoặc xoá tệp này", css_path)
+    css = style.text
+    assets = [Path(r) for r in style.roots]
     from ..writers.stylesheet import check_stylesheet
     check_stylesheet(css, css_path, assets)  # one fetch policy for every format
     options = options or {}

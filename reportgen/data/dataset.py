@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ERROR, DataError, Finding, UsageError, display_path
-from ..project import Dirs
+from ..errors import ERROR, DataError, Finding, UsageError, display_path, os_reason
+from ..project import Dirs, find_file
 from .figures import Report, build_report
 from .layout import Layout, load_layout, template_search_path
 from .loader import Loaded, load_yaml
 from .model import PERIOD_RE, SLUG_RE, Period, PeriodData, Province
 from .parse import parse_model
-from .templates import TEMPLATE_SUFFIXES, TemplateFile, TemplateSources
+from .templates import TEMPLATE_SUFFIXES, Stylesheet, TemplateFile, TemplateSources
 
 PROVINCE_FILE = "province.yaml"
 
@@ -123,6 +123,7 @@ class LoadResult:
     # to this one's year, in folder order
     data_files: dict[Path, bytes] = field(default_factory=dict)
     templates: Optional[TemplateSources] = None  # the template chain, read (`load_inputs`)
+    stylesheet: Optional[Stylesheet] = None  # style/print.css in force, read (`load_inputs`)
 
     @property
     def ok(self) -> bool:
@@ -280,7 +281,46 @@ def load_inputs(data_root: Path, templates: Dirs, slug: str, period: Period | st
     result.findings = extra + result.findings
     result.layout_findings = len(extra)
     result.templates = load_templates(templates, data_root / slug)
+    result.stylesheet = load_stylesheet(templates, data_root / slug)
     return result
+
+
+STYLESHEET = "style/print.css"
+#: the most a province's templates folder may hold for its stylesheet's url() (images, fonts)
+MAX_STYLE_BYTES = 64 * 1024 * 1024
+
+
+def load_stylesheet(templates: Dirs, province_dir: Optional[Path] = None) -> Stylesheet:
+    """The stylesheet in force (the first ``style/print.css`` of the template chain) and every
+    file of the province's own templates folder, read now (`data/templates.py`), so that
+    writing the report reads nothing under `data/`."""
+    roots = tuple(str(p) for p in template_search_path(templates, province_dir) if p.is_dir())
+    css_path = find_file(STYLESHEET, templates, province_dir)
+    text: Optional[str] = None
+    error = ""
+    try:
+        text = css_path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        error = os_reason(exc)
+    except UnicodeDecodeError:
+        error = "không phải UTF-8"
+    local = province_dir / "templates" if province_dir is not None else None
+    files: list[tuple[str, bytes]] = []
+    local_root = None
+    if local is not None and local.is_dir():
+        local_root = str(local.resolve())
+        total = 0
+        for file in sorted(local.rglob("*")):
+            path = file.resolve()
+            if (file.suffix in TEMPLATE_SUFFIXES or not path.is_relative_to(local_root)
+                    or not file.is_file()):
+                continue
+            data = _read_bytes(file)
+            if data is None or total + len(data) > MAX_STYLE_BYTES:
+                continue  # not served: a url() naming it is refused when the PDF is laid out
+            total += len(data)
+            files.append((str(path), data))
+    return Stylesheet(str(css_path), text, roots, local_root, tuple(files), error)
 
 
 def load_templates(templates: Dirs, province_dir: Optional[Path] = None) -> TemplateSources:

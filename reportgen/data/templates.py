@@ -5,8 +5,11 @@ province's own ``data/<slug>/templates/``, the project's ``templates/``, the the
 the package. `dataset.load_templates` reads every template file of the chain (``*.html``,
 ``*.jinja``, ``*.j2``) into a `TemplateSources`: for each name (``sections/cong_nghiep.html``)
 the text and the file it came from (kept for error messages). The render stage compiles and
-checks templates from this object only, so nothing after loading reads `data/`. This module
-only holds the types: it reads nothing.
+checks templates from this object only, so nothing after loading reads `data/`. The
+stylesheet in force (the first ``style/print.css`` of the chain) is read at the same time into a
+`Stylesheet`, with every file of the province's own templates folder (images and fonts its
+``url()`` may name): the writers take it from the Document. This module only holds the types:
+it reads nothing.
 """
 from __future__ import annotations
 
@@ -51,3 +54,22 @@ class TemplateSources:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TemplateSources) and self.files == other.files
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """The print stylesheet as read at load time. `text` None: it could not be read (`error`
+    says why; the writers then refuse with that message). `roots`: the template folders a
+    ``url()`` may point into. `files`: the bytes of every file of the province's own templates
+    folder (`local_root`), by resolved path: a ``url()`` into that folder is served from here,
+    never read again (the other folders are the project's and the package's, not data)."""
+
+    filename: str
+    text: Optional[str]
+    roots: tuple[str, ...] = ()
+    local_root: Optional[str] = None
+    files: tuple[tuple[str, bytes], ...] = ()
+    error: str = ""
+
+    def file(self, path: str) -> Optional[bytes]:
+        return dict(self.files).get(path)

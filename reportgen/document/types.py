@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Optional, Union
 
+if TYPE_CHECKING:  # a type only: the document stage reads no data files
+    from ..data.templates import Stylesheet
 # the inline kinds live in .inlines with the one walk over them; named here for every reader
 from .inlines import (  # noqa: F401
     Emph, Inline, InlineMarkup, LineBreak, Strong, Text, inline_text,
@@ -152,6 +154,9 @@ class Document:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     # phụ lục: drawn after the closing (signature, recipients); starts with a PageBreak
     appendix: tuple[Block, ...] = field(default_factory=tuple)
+    # the print stylesheet read at load time (`data.templates.Stylesheet`): what the writers
+    # lay the document out with; None when a document is made without one (tests)
+    style: Optional["Stylesheet"] = None
 
     @property
     def images(self) -> tuple[Image, ...]:

@@ -59,10 +59,20 @@ def _ldconfig_find_library():
     return find_library
 
 
-def _fetcher(allowed: Iterable[Path]):
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+def _fetcher(allowed: Iterable[Path], style=None):
+    """WeasyPrint's URL fetcher: only a file inside a template folder. A file of the
+    province's own templates folder is served from the bytes the loading stage read
+    (`style.files`, `data.templates.Stylesheet`): writing reads nothing under `data/`."""
+    import mimetypes
+
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     roots = [p.resolve() for p in allowed]
+    local = Path(style.local_root) if style is not None and style.local_root else None
+    loaded = dict(style.files) if style is not None else {}
+
+    class Loaded(URLFetcherResponse):
+        path = None  # no file name: WeasyPrint would read a file: URL's file again, lazily
 
     class LocalOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -78,7 +88,12 @@ def _fetcher(allowed: Iterable[Path]):
             # (file:///etc/passwd#/../../<allowed>/x used to pass the check).
             if parts is not None and parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
                 path = Path(url2pathname(parts.path)).resolve()
-                if any(path.is_relative_to(r) for r in roots):
+                if local is not None and path.is_relative_to(local):
+                    if str(path) in loaded:
+                        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                        return Loaded(path.as_uri(), body=loaded[str(path)],
+                                      headers={"Content-Type": mime})
+                elif any(path.is_relative_to(r) for r in roots):
                     return super().fetch(path.as_uri(), headers)
             raise FatalURLFetchingError(f"refused to fetch {url!r}: reports use no external "
                                         "resources")
@@ -147,7 +162,7 @@ def render(doc: Document, css: str = "", assets: Iterable[Path] = (), archival: 
                        finisher=finisher(doc.meta.language),
                        stylesheets=[weasyprint.CSS(string=BOOKMARKS_CSS)])
     try:
-        html = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher(assets))
+        html = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher(assets, doc.style))
         # HTML.write_pdf() is render() then write_pdf(): done in two steps to keep the pages
         finish = options.pop("finisher", None)
         options = {**weasyprint.DEFAULT_OPTIONS, **options}
