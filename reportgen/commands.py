@@ -8,7 +8,7 @@ from typing import Optional
 from .data.dataset import (Entry, LoadResult, check_period, check_slug, find_entries, load_inputs,
                            refuse_outside_links)
 from .data.validate import check
-from .errors import ERROR, NOTE, WARNING, DataError, Finding, UsageError, display_path
+from .errors import ERROR, NOTE, WARNING, Finding, UsageError, display_path
 from .project import Project, no_data_folder
 
 
@@ -110,7 +110,7 @@ def validate(project: Project, province: Optional[str] = None, period: Optional[
     checked: dict[str, list[Finding]] = {}
     for r in results:  # the templates each province uses (its overrides included)
         if r.slug not in checked:
-            checked[r.slug] = template_findings(project, r.slug)
+            checked[r.slug] = template_findings(project, r)
         r.findings.extend(checked[r.slug])
     summary = Summary(results)
     if not entries:  # nothing checked is not "no findings"
@@ -122,15 +122,11 @@ def validate(project: Project, province: Optional[str] = None, period: Optional[
     return summary
 
 
-def template_findings(project: Project, slug: str) -> list[Finding]:
-    """The templates of a province checked as a build would (RG5xx), without rendering."""
-    from .data.dataset import load_templates
-    from .data.layout import load_layout
+def template_findings(project: Project, result: LoadResult) -> list[Finding]:
+    """The templates of a province checked as a build would (RG5xx), without rendering, from
+    the layout and templates `load_inputs` already read (nothing is read again)."""
     from .render.templating import template_findings as check
 
-    try:
-        layout = load_layout(project.template_dirs, project.data / slug)
-    except DataError:
-        return []  # already reported by load_checked
-    return check(load_templates(project.template_dirs, project.data / slug), layout,
-                 project.data / slug)
+    if result.layout is None or result.templates is None:
+        return []  # a broken layout is already reported by load_checked
+    return check(result.templates, result.layout, project.data / result.slug)
