@@ -19,7 +19,8 @@ from .layout import Layout, load_layout, template_search_path
 from .loader import Loaded, load_yaml
 from .model import PERIOD_RE, SLUG_RE, Period, PeriodData, Province
 from .parse import parse_model
-from .templates import TEMPLATE_SUFFIXES, Stylesheet, TemplateFile, TemplateSources
+from .templates import (MAX_STYLE_BYTES, TEMPLATE_SUFFIXES, Stylesheet, TemplateFile,
+                        TemplateSources)
 
 PROVINCE_FILE = "province.yaml"
 
@@ -286,8 +287,6 @@ def load_inputs(data_root: Path, templates: Dirs, slug: str, period: Period | st
 
 
 STYLESHEET = "style/print.css"
-#: the most a province's templates folder may hold for its stylesheet's url() (images, fonts)
-MAX_STYLE_BYTES = 64 * 1024 * 1024
 
 
 def load_stylesheet(templates: Dirs, province_dir: Optional[Path] = None) -> Stylesheet:

@@ -18,6 +18,8 @@ from typing import Optional
 
 #: file names the template chain offers to Jinja (what `{% include %}` can name)
 TEMPLATE_SUFFIXES = (".html", ".jinja", ".j2")
+#: the most a province's templates folder may hold for its stylesheet's url() (images, fonts)
+MAX_STYLE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)

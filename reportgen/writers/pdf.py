@@ -65,6 +65,7 @@ def _fetcher(allowed: Iterable[Path], style=None):
     (`style.files`, `data.templates.Stylesheet`): writing reads nothing under `data/`."""
     import mimetypes
 
+    from ..data.templates import MAX_STYLE_BYTES
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     roots = [p.resolve() for p in allowed]
@@ -95,8 +96,11 @@ def _fetcher(allowed: Iterable[Path], style=None):
                                       headers={"Content-Type": mime})
                 elif any(path.is_relative_to(r) for r in roots):
                     return super().fetch(path.as_uri(), headers)
-            raise FatalURLFetchingError(f"refused to fetch {url!r}: reports use no external "
-                                        "resources")
+            raise FatalURLFetchingError(
+                f"bảng kiểu đòi tải '{url[:200]}': báo cáo không tải gì từ mạng hay ngoài thư "
+                "mục mẫu (tệp trong thư mục mẫu của tỉnh phải là tệp thường, tổng cộng không quá "
+                f"{MAX_STYLE_BYTES // 2**20} MB); xoá url(…) này, hoặc chép tệp vào thư mục "
+                "mẫu và ghi đường dẫn file:// tới nó")
 
     return LocalOnlyFetcher()
 
