@@ -37,6 +37,23 @@ def pdf_pages_text(data: bytes) -> list[str]:
         return [normalise(p.extract_text()) for p in PdfReader(str(path)).pages]
 
 
+def pdf_words(data: bytes) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word of a PDF (pt, origin top left), via
+    pdftotext -bbox (poppler)."""
+    from html import unescape
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.pdf"
+        path.write_bytes(data)
+        out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                             capture_output=True).stdout.decode("utf-8")
+    words = []
+    for page, body in enumerate(re.split(r"<page ", out)[1:], start=1):
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                             r'yMax="([\d.]+)">([^<]*)</word>', body):
+            words.append((page, *(float(m.group(i)) for i in range(1, 5)), unescape(m.group(5))))
+    return words
+
+
 @dataclass
 class Seeded:
     key: str

@@ -6,9 +6,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import tempfile
-from html import unescape
 from pathlib import Path
 
 import docx
@@ -23,7 +20,7 @@ from reportgen.errors import TemplateError
 from reportgen.data.layout import load_layout
 from reportgen.document.reader import read
 from reportgen.typography import plain
-from seeded import normalise, seeded_reports
+from seeded import normalise, pdf_words, seeded_reports
 
 HEADER = ["STT", "Chỉ tiêu", "Đơn vị tính"]
 NUMBER_COLS = ("previous", "plan", "value", "plan_pct", "index")  # grid columns 3..7
@@ -228,19 +225,6 @@ def test_docx_header_cells_are_merged(reports):
 
 
 # ------------------------------------------------------------------ PDF: words by position
-def pdf_words(data: bytes) -> list[tuple[int, float, float, float, float, str]]:
-    """(page, xMin, yMin, xMax, yMax, word) of every word, via pdftotext -bbox."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "x.pdf"
-        path.write_bytes(data)
-        out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
-                             capture_output=True).stdout.decode("utf-8")
-    words = []
-    for page, body in enumerate(re.split(r"<page ", out)[1:], start=1):
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                             r'yMax="([\d.]+)">([^<]*)</word>', body):
-            words.append((page, *(float(m.group(i)) for i in range(1, 5)), unescape(m.group(5))))
-    return words
 
 
 MM = 72 / 25.4

@@ -8,7 +8,6 @@ back (a fixed-percentage rule, a closing block that may split, a name that may b
 from __future__ import annotations
 
 import dataclasses
-import html as _html
 import io
 import os
 import re
@@ -24,7 +23,7 @@ from pypdf.generic import ContentStream
 from reportgen.build.pipeline import render_formats
 from reportgen.document.types import Paragraph, Text
 from reportgen.typography import plain
-from seeded import seeded_reports
+from seeded import pdf_words, seeded_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 HAS_POPPLER = shutil.which("pdftotext") is not None
@@ -37,18 +36,7 @@ needs_office = pytest.mark.skipif(not HAS_OFFICE, reason="needs LibreOffice (scr
 # ------------------------------------------------------------------ PDF reading helpers
 def words(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
     """(page, xMin, yMin, xMax, yMax, word) of every word (pt, origin top left)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "x.pdf"
-        path.write_bytes(pdf)
-        out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
-                             capture_output=True).stdout.decode("utf-8")
-    found = []
-    for page, body in enumerate(re.split(r"<page ", out)[1:], start=1):
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                             r'yMax="([\d.]+)">([^<]*)</word>', body):
-            found.append((page, *(float(m.group(i)) for i in range(1, 5)),
-                          plain(_html.unescape(m.group(5)))))
-    return found
+    return [(*w[:5], plain(w[5])) for w in pdf_words(pdf)]
 
 
 def layout_pages(pdf: bytes) -> list[str]:

@@ -45,6 +45,19 @@ def _install() -> None:
         _installed = True
 
 
+def _watch_after_loading(project, monkeypatch) -> None:
+    """From the moment `load_inputs` returns, refuse and record every read under data/."""
+    real = pipeline.load_inputs
+
+    def load_then_watch(*args, **kwargs):
+        result = real(*args, **kwargs)
+        _WATCH["root"] = os.path.realpath(project.data)
+        return result
+
+    _install()
+    monkeypatch.setattr(pipeline, "load_inputs", load_then_watch)
+
+
 PROVINCE_SECTION = """\
 {%- from "macros.html" import body with context -%}
 <p>Mẫu riêng của tỉnh cho phần quản lý nhà nước.</p>
@@ -62,15 +75,7 @@ def test_build_reads_nothing_under_data_after_loading(tree, tmp_path, monkeypatc
     project = tree.project()
     entry = next(e for e in find_entries(project.data) if e.period.slug == "2022")
 
-    real = pipeline.load_inputs
-
-    def load_then_watch(*args, **kwargs):
-        result = real(*args, **kwargs)
-        _WATCH["root"] = os.path.realpath(project.data)
-        return result
-
-    _install()
-    monkeypatch.setattr(pipeline, "load_inputs", load_then_watch)
+    _watch_after_loading(project, monkeypatch)
     try:
         res = pipeline.build_one(project, entry, ("pdf", "docx", "html"), tmp_path / "out",
                                  force=True)
@@ -138,15 +143,7 @@ def test_a_province_stylesheet_and_its_files_are_read_at_load_time(tree, tmp_pat
     project = tree.project()
     entry = next(e for e in find_entries(project.data) if e.period.slug == "2022")
 
-    real = pipeline.load_inputs
-
-    def load_then_watch(*args, **kwargs):
-        result = real(*args, **kwargs)
-        _WATCH["root"] = os.path.realpath(project.data)
-        return result
-
-    _install()
-    monkeypatch.setattr(pipeline, "load_inputs", load_then_watch)
+    _watch_after_loading(project, monkeypatch)
     try:
         res = pipeline.build_one(project, entry, ("pdf", "html"), tmp_path / "out", force=True)
     finally:

@@ -22,6 +22,7 @@ from reportgen.publish.sign import AGENCY_FIELD, agency_rect
 from reportgen.writers.archival import SIGNATURE_FIELD
 
 import pki
+from seeded import pdf_words
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1672876800"  # 2023-01-05
@@ -188,28 +189,32 @@ def test_empty_signature_field_between_title_and_name(built):
 
 def _words(path: Path, page: int) -> list[tuple[str, float, float, float]]:
     """(word, yMin, yMax, x centre) of a page, from pdftotext -bbox."""
-    import subprocess
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return [(m[5], float(m[2]), float(m[4]), (float(m[1]) + float(m[3])) / 2) for m in re.finditer(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', out)]
+    return [(w, y0, y1, (x0 + x1) / 2) for p, x0, y0, x1, y1, w in pdf_words(path.read_bytes())
+            if p == page]
 
 
 # ------------------------------------------------------------------ sign / verify
-def test_signatures_validate_against_the_test_root(project, signed):
+def _valid_signatures(pdf: Path, ca: Path) -> list:
+    """The two embedded signatures (director's, agency's) of `pdf`, each asserted intact,
+    valid and trusted by pyHanko against the root `ca`."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
     from reportgen.publish.verify import load_roots
 
-    one, two = signed
-    roots = load_roots([project / "keys" / "ca.pem"])
-    sigs = PdfFileReader(io.BytesIO(two.read_bytes())).embedded_signatures
+    roots = load_roots([ca])
+    sigs = PdfFileReader(io.BytesIO(pdf.read_bytes())).embedded_signatures
     assert [s.field_name for s in sigs] == [SIGNATURE_FIELD, AGENCY_FIELD]
     for sig in sigs:
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
         assert status.intact and status.valid and status.trusted, status.pretty_print_details()
         assert status.docmdp_ok
+    return sigs
+
+
+def test_signatures_validate_against_the_test_root(project, signed):
+    one, two = signed
+    _valid_signatures(two, project / "keys" / "ca.pem")
     # the director's signature covers the first revision only: the agency's is an update
     assert two.read_bytes().startswith(one.read_bytes())
 
@@ -381,11 +386,6 @@ def tokens(project, tmp_path_factory):
 def test_pkcs11_sign_then_verify_against_the_test_root(project, built, tokens, tmp_path):
     """Director's signature from one token (PIN from a file), the agency's from another (PIN
     from standard input), then verify and pyHanko's validation against the test root."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-    from reportgen.publish.verify import load_roots
-
     lib, env, folder = tokens
     one, two = tmp_path / "mot.pdf", tmp_path / "hai.pdf"
     res = run(project, "sign", str(built), "--pkcs11-lib", lib, "--token-label", DIRECTOR_TOKEN,
@@ -400,12 +400,7 @@ def test_pkcs11_sign_then_verify_against_the_test_root(project, built, tokens, t
     assert res.exit_code == 0, res.output
     assert "nguyên vẹn, của Common Name: Hoàng Hà Bắc" in res.output
     assert "nguyên vẹn, của Common Name: Văn thư Sở Công Thương" in res.output
-    roots = load_roots([project / "keys" / "ca.pem"])
-    sigs = PdfFileReader(io.BytesIO(two.read_bytes())).embedded_signatures
-    assert [s.field_name for s in sigs] == [SIGNATURE_FIELD, AGENCY_FIELD]
-    for sig in sigs:
-        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
-        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    sigs = _valid_signatures(two, project / "keys" / "ca.pem")
     # the certificate the signature carries is the one on the token
     assert sigs[0].signer_cert.subject.native["common_name"] == "Hoàng Hà Bắc"
     assert two.read_bytes().startswith(one.read_bytes()) and built.read_bytes() == \
