@@ -263,19 +263,28 @@ def plan(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
         from ..data.dataset import refuse_outside_links
         refuse_outside_links(project.data, entry.slug)  # (--all: one province, not the build)
         digest = input_hash(project, entry, formats)  # before rendering: what is rendered
-    except ReportgenError as exc:
-        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(exc))
-    except OSError as exc:
-        err = WriteError(f"không đọc được tệp: {os_reason(exc)}", getattr(exc, "filename", None))
-        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
-    except Exception as exc:  # a bug: this report fails, the others are still built
-        return BuildResult(entry, "failed", [], None, time.perf_counter() - start,
-                           _internal_error(f"{entry.slug}/{entry.period.slug}", exc), internal=True)
+    except Exception as exc:
+        return _failed(entry, start, exc, "đọc")
     targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
     if (not force and not check and record is not None
             and is_current(record.get(f"{entry.slug}/{entry.period.slug}"), digest, targets)):
         return BuildResult(entry, "skipped", list(targets.values()), digest=digest)
     return digest
+
+
+def _failed(entry: Entry, start: float, exc: Exception, doing: str) -> BuildResult:
+    """The failed result of one report: a message the user can act on for bad input or a
+    file that cannot be read or written (`doing`: "đọc", "ghi"); anything else is a bug in
+    reportgen (exit 70 at the end), and the other reports are still built."""
+    seconds = time.perf_counter() - start
+    if isinstance(exc, ReportgenError):
+        return BuildResult(entry, "failed", [], None, seconds, str(exc))
+    if isinstance(exc, OSError):
+        err = WriteError(f"không {doing} được tệp: {os_reason(exc)}",
+                         getattr(exc, "filename", None))
+        return BuildResult(entry, "failed", [], None, seconds, str(err))
+    return BuildResult(entry, "failed", [], None, seconds,
+                       _internal_error(f"{entry.slug}/{entry.period.slug}", exc), internal=True)
 
 
 def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Path,
@@ -291,7 +300,6 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
             return planned
         digest = planned
     start = time.perf_counter()
-    key = f"{entry.slug}/{entry.period.slug}"
     targets = {fmt: output_path(out, entry, fmt) for fmt in formats}
     try:
         province_dir = project.data / entry.slug
@@ -325,14 +333,8 @@ def build_one(project: Project, entry: Entry, formats: tuple[str, ...], out: Pat
             raise
         return BuildResult(entry, "built", list(targets.values()), pages, time.perf_counter() - start,
                            digest=digest, hashes={f: data_hash(d) for f, d in outputs.items()})
-    except ReportgenError as exc:
-        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(exc))
-    except OSError as exc:
-        err = WriteError(f"không ghi được tệp: {os_reason(exc)}", getattr(exc, "filename", None))
-        return BuildResult(entry, "failed", [], None, time.perf_counter() - start, str(err))
-    except Exception as exc:  # a bug: this report fails, the others are still built
-        return BuildResult(entry, "failed", [], None, time.perf_counter() - start,
-                           _internal_error(key, exc), internal=True)
+    except Exception as exc:
+        return _failed(entry, start, exc, "ghi")
 
 
 def _internal_error(key: str, exc: Exception) -> str:

@@ -73,6 +73,11 @@ PIN_HELP = ("mã PIN đọc từ dòng đầu của --password-file TỆP, hoặ
             "chuẩn), hoặc gõ khi được hỏi; không bao giờ ghi mã PIN trên dòng lệnh")
 
 
+def _pin_locked(label: str) -> SignError:
+    return SignError(f"mã PIN của token '{label}' đã bị khoá (nhập sai quá số lần cho phép): "
+                     "mở khoá bằng phần mềm của nhà cung cấp token")
+
+
 def pkcs11_signer(src: KeySource):
     """A pyHanko signer on the token labelled `src.token_label`: the user logs in with the
     PIN, the signing key is the one private key on the token that may sign (or the one
@@ -117,8 +122,7 @@ def pkcs11_signer(src: KeySource):
         elif token.flags & TokenFlag.LOGIN_REQUIRED:
             raise SignError(f"token '{label}' cần mã PIN: {PIN_HELP}")
     if token.flags & TokenFlag.USER_PIN_LOCKED:
-        raise SignError(f"mã PIN của token '{label}' đã bị khoá (nhập sai quá số lần cho phép): "
-                        "mở khoá bằng phần mềm của nhà cung cấp token")
+        raise _pin_locked(label)
     try:
         session = token.open(user_pin=pin) if pin is not None else token.open()
     except (pkcs11.PinIncorrect, pkcs11.PinLenRange, pkcs11.PinInvalid):
@@ -128,8 +132,7 @@ def pkcs11_signer(src: KeySource):
         raise SignError(f"sai mã PIN của token '{label}' ({PIN_HELP}); token thường khoá sau "
                         f"vài lần nhập sai.{warn}") from None
     except pkcs11.PinLocked:
-        raise SignError(f"mã PIN của token '{label}' đã bị khoá (nhập sai quá số lần cho phép): "
-                        "mở khoá bằng phần mềm của nhà cung cấp token") from None
+        raise _pin_locked(label) from None
     except pkcs11.PKCS11Error as exc:
         raise SignError(f"không mở được token '{label}' ({type(exc).__name__}): kiểm tra token "
                         "đã cắm") from None
