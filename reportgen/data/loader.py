@@ -162,27 +162,15 @@ def load_yaml(path: str | Path) -> Loaded:
                         "dùng ký tự tab để thụt lề: YAML chỉ cho phép dấu cách, thay tab bằng "
                         "dấu cách (mỗi cấp 2 dấu cách)")
 
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.events import (MappingEndEvent, MappingStartEvent, SequenceEndEvent,
-                                    SequenceStartEvent)
 
-    yaml = YAML(typ="rt", pure=True)
     try:
-        # First pass over the events (no recursion) to refuse absurd nesting before the
-        # recursive composer sees it.
-        depth = 0
-        for event in yaml.parse(text):
-            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return fail(mark.line + 1, mark.column + 1, "RG106", "cấu trúc lồng nhau "
-                                f"quá sâu (hơn {MAX_DEPTH} cấp): tệp số liệu chỉ cần vài cấp, "
-                                "kiểm tra ngoặc [ { và thụt lề")
-            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                depth -= 1
-        node = yaml.compose(text)
+        node = _compose(text)
+    except _TooDeep as deep:
+        mark = deep.mark
+        return fail(mark.line + 1, mark.column + 1, "RG106", "cấu trúc lồng nhau "
+                    f"quá sâu (hơn {MAX_DEPTH} cấp): tệp số liệu chỉ cần vài cấp, "
+                    "kiểm tra ngoặc [ { và thụt lề")
     except MarkedYAMLError as exc:
         code, message, mark = syntax_message(exc)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -215,6 +203,39 @@ def load_yaml(path: str | Path) -> Loaded:
         return fail(1, 1, "RG108", "tệp không có nội dung (chỉ có '---', '~' hoặc null): "
                     "cần ít nhất các khoá bắt buộc (xem README)")
     return out
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+def _compose(text: str):
+    """The node tree of `text` in one pass of ruamel's (pure-Python) parser, refusing a
+    mapping or list nested more than MAX_DEPTH deep at its opening, before the recursive
+    composer can go deeper."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import MappingStartEvent, SequenceStartEvent
+
+    class DepthComposer(Composer):
+        nesting = 0
+
+        def compose_node(self, parent, index):
+            event = self.parser.peek_event()
+            if not isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                return super().compose_node(parent, index)
+            self.nesting += 1
+            if self.nesting > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.nesting -= 1
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = DepthComposer
+    return yaml.compose(text)
 
 
 def _mark(node) -> tuple[int, int]:
