@@ -211,7 +211,8 @@ class _TooDeep(Exception):
 
 
 def _compose(text: str):
-    """The node tree of `text` in one pass of ruamel's (pure-Python) parser, refusing a
+    """The node tree of `text` in one pass of ruamel's pure-Python safe parser (the
+    round-trip one also gathers comments, which nothing here reads), refusing a
     mapping or list nested more than MAX_DEPTH deep at its opening, before the recursive
     composer can go deeper."""
     from ruamel.yaml import YAML
@@ -233,7 +234,7 @@ def _compose(text: str):
             finally:
                 self.nesting -= 1
 
-    yaml = YAML(typ="rt", pure=True)
+    yaml = YAML(typ="safe", pure=True)
     yaml.Composer = DepthComposer
     return yaml.compose(text)
 
@@ -328,10 +329,6 @@ def _convert(node, path: Path_, out: Loaded, state: dict) -> Any:
 
 def _scalar(node, path: Path_, out: Loaded) -> Any:
     value = str(node.value)
-    if node.style == ">":
-        # ruamel's round-trip scanner marks each fold of a folded block scalar (`>-`) with a
-        # BEL; the text itself cannot hold one (raw controls are refused when the file is read)
-        value = value.replace("\a", "")
     tag = node.tag or ""
     plain = node.style is None  # not quoted, not a block scalar
     if not plain or tag == TAG + "str":
