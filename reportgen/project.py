@@ -44,6 +44,7 @@ def schema_dir() -> Path:
 
 
 Dirs = Union[Path, str, Sequence[Union[Path, str]]]
+LAYOUT_FILE = "layout.yaml"
 
 
 def search_dirs(templates: Dirs) -> tuple[Path, ...]:
@@ -64,6 +65,23 @@ def find_file(name: str | Path, templates: Dirs, province_dir: Optional[Path] = 
         if path.is_file():
             return path
     return dirs[-1] / name
+
+
+def template_search_path(templates: Dirs, province_dir: Optional[Path] = None) -> list[Path]:
+    """Where templates are looked for, first match wins: the province's own
+    ``data/<slug>/templates/``, then each template folder (`Project.template_dirs`)."""
+    paths = []
+    if province_dir is not None and (province_dir / "templates").is_dir():
+        paths.append(province_dir / "templates")
+    paths.extend(search_dirs(templates))
+    return [p.resolve() for p in paths]
+
+
+def layout_path(templates: Dirs, province_dir: Optional[Path] = None) -> Path:
+    """`data/<slug>/layout.yaml`, else the first template folder holding `layout.yaml`."""
+    if province_dir is not None and (province_dir / LAYOUT_FILE).exists():
+        return province_dir / LAYOUT_FILE
+    return find_file(LAYOUT_FILE, search_dirs(templates))
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,22 @@ def test_help_and_validate_do_not_import_weasyprint():
             "print('weasyprint' in sys.modules, 'docx' in sys.modules, r.exit_code)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.split() == ["False", "False", "0"], out.stderr
+
+
+def test_noop_rebuild_imports_no_data_model(project):
+    """A rebuild with nothing to do decides from the input hashes alone: the data model
+    (pydantic), the templates (Jinja) and the writers are never imported (issue 17: a no-op
+    rebuild ≤ 5 % of a full build; importing the model was most of its time)."""
+    import subprocess
+    import sys
+    args = ["--data", str(project.data), "--templates", str(project.templates), "build", "--all",
+            "--format", "html", "--jobs", "2", "--out", str(project.output)]
+    code = ("import sys; from click.testing import CliRunner; from reportgen.cli import main; "
+            f"r = CliRunner().invoke(main, {args!r}); "
+            "heavy = ('pydantic', 'jinja2', 'weasyprint', 'docx', 'reportgen.data.model'); "
+            "print(r.exit_code, [m for m in heavy if m in sys.modules]); print(r.output)")
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert first.stdout.startswith("0 ") and "đã dựng" in first.stdout, first.stdout + first.stderr
+    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert again.stdout.startswith("0 []\n"), again.stdout + again.stderr
+    assert "bỏ qua (không đổi)" in again.stdout and "đã dựng" not in again.stdout

@@ -154,7 +154,7 @@ def test_generated_sentence(rendered):
 
 
 def test_output_layout_matches_issue():
-    e = Entry("bac-kan", __import__("reportgen.data.model", fromlist=["Period"]).Period.parse("2022"),
+    e = Entry("bac-kan", __import__("reportgen.data.period", fromlist=["Period"]).Period.parse("2022"),
               Path("x"))
     assert output_path(Path("output"), e, "pdf") == Path("output/bac-kan/2022/bao-cao-bac-kan-2022.pdf")
 

@@ -14,7 +14,7 @@ from reportgen.commands import load_checked
 from reportgen.data.dataset import find_entries, load_report
 from reportgen.data.validate import check
 from reportgen.data.loader import load_yaml
-from reportgen.data.model import Period
+from reportgen.data.period import Period
 from reportgen.project import Project
 from reportgen.authoring.scaffold import ScaffoldError, new_period
 from reportgen.authoring.yamltext import yaml_str

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from reportgen.cli import main
 from reportgen.data.dataset import find_entries
 from reportgen.errors import DataError
-from reportgen.data.model import Period
+from reportgen.data.period import Period
 from reportgen.project import Project
 from reportgen.authoring.spreadsheet import HEADERS, INFO_SHEET, SHEET, SpreadsheetError, read_number
 from reportgen.authoring.spreadsheet_export import export_template, export_workbook

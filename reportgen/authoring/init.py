@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..data.dataset import check_slug
-from ..data.model import Period
+from ..data.period import Period
 from ..errors import display_path
 from ..project import Project, theme_dir
 from .scaffold import ScaffoldError, new_period, write_new

@@ -36,7 +36,8 @@ from ..data.dataset import (PROVINCE_FILE, check_slug, find_entries, load_period
                             refuse_outside_links)
 from .. import fileio
 from ..errors import ReportgenError, display_path
-from ..data.model import (TARGETS_SECTION, Count, Indicator, Period, PeriodData, Section)
+from ..data.model import TARGETS_SECTION, Count, Indicator, PeriodData, Section
+from ..data.period import Period
 from ..project import Project, no_data_folder
 from ..vnformat import TARGET_STATUS
 from .yamltext import yaml_number, yaml_str

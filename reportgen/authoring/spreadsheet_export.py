@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from ..data.model import Period
+from ..data.period import Period
 from ..errors import UsageError, display_path
 from ..vnformat import NumberFormatError, parse_number
 from .spreadsheet import (FIELD_NAME, HEADERS, INFO_ROWS, INFO_SHEET, KINDS, NUMBER_FIELDS, SHEET,

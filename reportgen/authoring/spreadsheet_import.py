@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..data.rules import refused_character
-from ..data.model import Period
+from ..data.period import Period
 from ..errors import UsageError, display_path, os_reason
 from ..vnformat import NumberFormatError, parse_number
 from .spreadsheet import (COLUMNS, FIELD_NAME, HEADERS, ID_PATTERN, INFO_ROWS, INFO_SHEET,

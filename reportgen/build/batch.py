@@ -161,6 +161,7 @@ def _build(project: Project, entries: list[Entry], formats: tuple[str, ...], out
     workers = None
     with _LostInterrupts() as interrupts:
         if jobs > 1 and len(todo) > 1:
+            pipeline.preload()
             workers = _Workers(project, todo, formats, out, force, check, min(jobs, len(todo)))
             built = workers.results()
         else:

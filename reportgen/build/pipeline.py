@@ -19,20 +19,20 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from .. import __version__
 from ..data.dataset import Entry, load_inputs
-from ..data.validate import check
-from ..document.types import Document
 from ..errors import (DataError, ReportgenError, UsageError, WriteError, display_path, os_reason,
                       quote)
 from ..fileio import atomic_write, inside
-from ..data.layout import layout_path
-from ..project import Project, template_sources
+from ..project import Project, layout_path, template_sources
 from ..writers import FORMATS
 
 from .record import RECORD, data_hash, is_current  # noqa: E402,F401
+
+if TYPE_CHECKING:  # imported where a report is made: a rebuild with nothing to do needs neither
+    from ..document.types import Document
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -125,6 +125,16 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+def preload() -> None:
+    """Import what making a document needs, once, in a process about to fork its workers
+    (each inherits it instead of importing it again). A build with nothing to do never
+    imports any of it: deciding that takes only the input hashes."""
+    from ..data import figures, layout, validate  # noqa: F401
+    from ..document import reader  # noqa: F401
+    from ..render import charts, templating  # noqa: F401
+    from . import textcheck  # noqa: F401
+
+
 def make_document(project: Project, entry: Entry, checked=None) -> Document:
     """The report's typed document, flowing one way; raises DataError/TemplateError for bad
     input. Load (layout, province, period, previous and earlier periods, each file once)
@@ -138,6 +148,7 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     from ..render.templating import render_html
 
     if checked is None:
+        from ..data.validate import check
         from .textcheck import glyph_findings
         checked = check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period),
                         project.strict)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..errors import ERROR, DataError, Finding, UsageError, display_path, os_reason
-from ..project import Dirs, find_file
-from .figures import Report, build_report
-from .layout import Layout, load_layout, template_search_path
+from ..project import Dirs, find_file, template_search_path
 from .loader import Loaded, load_yaml
-from .model import PERIOD_RE, SLUG_RE, Period, PeriodData, Province
-from .parse import parse_model
+from .period import PERIOD_RE, SLUG_RE, Period
 from .templates import (MAX_STYLE_BYTES, TEMPLATE_SUFFIXES, Stylesheet, TemplateFile,
                         TemplateSources)
+
+if TYPE_CHECKING:  # the data model (pydantic) is imported by the functions that load data:
+    # listing the reports and a rebuild with nothing to do need none of it
+    from .figures import Report
+    from .layout import Layout
+    from .model import PeriodData, Province
 
 PROVINCE_FILE = "province.yaml"
 
@@ -145,6 +148,9 @@ def load_province_marked(root: Path, slug: str
                               f"không có {PROVINCE_FILE} cho tỉnh '{slug}': tạo tệp này với các "
                               "khoá name, parent_agency, place, signer, recipients (xem "
                               "data/bac-kan/province.yaml)")], path, None
+    from .model import Province
+    from .parse import parse_model
+
     loaded = load_yaml(path)
     province = parse_model(loaded, Province)
     if province is not None:  # signature and seal images (reportgen sign): PNG, transparent
@@ -154,6 +160,9 @@ def load_province_marked(root: Path, slug: str
 
 
 def load_period(path: Path) -> tuple[Optional[PeriodData], Loaded]:
+    from .model import PeriodData
+    from .parse import parse_model
+
     loaded = load_yaml(path)
     return parse_model(loaded, PeriodData), loaded
 
@@ -193,6 +202,8 @@ def load_report(root: Path, slug: str, period: Period | str,
     """Load one report: province, period, the previous period and every earlier period of
     the same kind, each file once, into a Report with derived figures. Never raises for
     bad data; does not validate (see `validate.check`)."""
+    from .figures import build_report
+
     if isinstance(period, str):
         period = check_period(period)
     result = LoadResult(check_slug(slug), period, layout=layout)
@@ -273,6 +284,8 @@ def _read_bytes(path: Path) -> Optional[bytes]:
 def load_inputs(data_root: Path, templates: Dirs, slug: str, period: Period | str) -> LoadResult:
     """Everything one report is made from, each file read once: the layout in force (its
     findings when broken) and `load_report`. The first step of every command."""
+    from .layout import load_layout
+
     try:
         layout = load_layout(templates, data_root / check_slug(slug))
         extra: list[Finding] = []

@@ -26,7 +26,8 @@ from .. import typography
 from ..errors import ERROR, NOTE, WARNING, Finding
 from .figures import Report
 from .loader import Loaded
-from .model import TARGETS_SECTION, Period, Signer
+from .model import TARGETS_SECTION, Signer
+from .period import Period
 from ..vnformat import TARGET_STATUS
 
 PROMISE_RE = re.compile(r"phương\s+hướng", re.IGNORECASE)

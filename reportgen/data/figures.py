@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Optional
 
 from ..vnformat import HUNDRED, TARGET_STATUS
-from .model import TARGETS_SECTION, Count, Indicator, Period, PeriodData, Province, Section
+from .model import TARGETS_SECTION, Count, Indicator, PeriodData, Province, Section
+from .period import Period
 
 if TYPE_CHECKING:
     from .layout import Layout

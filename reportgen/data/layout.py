@@ -15,12 +15,11 @@ from typing import Any, Optional, Union
 from pydantic import Field, PrivateAttr
 
 from ..errors import DataError, display_path
-from ..project import Dirs, find_file, search_dirs
+from ..project import LAYOUT_FILE, Dirs, find_file, layout_path, search_dirs, template_search_path
 from .loader import load_yaml
 from .model import Strict
 from .parse import parse_model
 
-LAYOUT_FILE = "layout.yaml"
 #: the template of a section that has no template of its own (no `template:` in the layout and
 #: no sections/<key>.html): intro, figures, counts and items
 DEFAULT_SECTION_TEMPLATE = "sections/default.html"
@@ -147,23 +146,6 @@ class Layout(Strict):
     def line_of(self, key: str) -> int:
         """Line of the entry `- key: …` for a section in the layout file (0 if unknown)."""
         return self._lines.get(key, 0)
-
-
-def template_search_path(templates: Dirs, province_dir: Optional[Path] = None) -> list[Path]:
-    """Where templates are looked for, first match wins: the province's own
-    ``data/<slug>/templates/``, then each template folder (`Project.template_dirs`)."""
-    paths = []
-    if province_dir is not None and (province_dir / "templates").is_dir():
-        paths.append(province_dir / "templates")
-    paths.extend(search_dirs(templates))
-    return [p.resolve() for p in paths]
-
-
-def layout_path(templates: Dirs, province_dir: Optional[Path] = None) -> Path:
-    """`data/<slug>/layout.yaml`, else the first template folder holding `layout.yaml`."""
-    if province_dir is not None and (province_dir / LAYOUT_FILE).exists():
-        return province_dir / LAYOUT_FILE
-    return find_file(LAYOUT_FILE, search_dirs(templates))
 
 
 def load_layout(templates: Dirs, province_dir: Optional[Path] = None) -> Layout:

@@ -8,16 +8,14 @@ computed once, in `reportgen.figures`, not here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from ..vnformat import RESULT_STATUS, STATUSES, NumberFormatError, format_period, parse_number
+from ..vnformat import RESULT_STATUS, STATUSES, NumberFormatError, parse_number
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-PERIOD_RE = re.compile(r"^(?P<year>\d{4})(-(?P<half>h1|h2))?$")
+from .period import PERIOD_RE
 
 #: The section holding the targets for the next period (status 'phấn đấu đạt'). Its
 #: indicators may reuse the id of the result they are a target for (`reportgen new` carries
@@ -248,45 +246,3 @@ class Province(Strict):
 class PeriodData(Strict):
     document: DocumentInfo
     sections: dict[str, Section] = Field(default_factory=dict)
-
-
-class Period(Strict):
-    """A report period: a year or a half year."""
-
-    year: int
-    half: Optional[Literal["h1", "h2"]] = None
-
-    @classmethod
-    def parse(cls, text: str) -> "Period":
-        m = PERIOD_RE.match(text)
-        if not m:
-            raise ValueError(f"kỳ {text!r} không hợp lệ: viết 2022 hoặc 2023-h1")
-        return cls(year=int(m["year"]), half=m["half"])
-
-    @property
-    def slug(self) -> str:
-        return f"{self.year}-{self.half}" if self.half else str(self.year)
-
-    @property
-    def previous(self) -> "Period":
-        """The same period one year earlier (for same-period values)."""
-        return Period(year=self.year - 1, half=self.half)
-
-    @property
-    def next(self) -> "Period":
-        """The period the report's plans are for: the second half after a first half,
-        otherwise the next year ('phương hướng, nhiệm vụ năm 2023')."""
-        return Period(year=self.year, half="h2") if self.half == "h1" else Period(year=self.year + 1)
-
-    @property
-    def label(self) -> str:
-        """'năm 2022', '6 tháng đầu năm 2023', '6 tháng cuối năm 2023'."""
-        return format_period(self.year, self.half)
-
-    @property
-    def short(self) -> str:
-        """'2022', '6T đầu 2023', '6T cuối 2023' (chart axes)."""
-        return {"h1": f"6T đầu {self.year}", "h2": f"6T cuối {self.year}"}.get(self.half, str(self.year))
-
-    def __str__(self) -> str:
-        return self.slug

@@ -1,6 +1,6 @@
 """The template sources of one report, read from disk once, at load time.
 
-Templates are looked up in a chain, first hit wins (`layout.template_search_path`): the
+Templates are looked up in a chain, first hit wins (`project.template_search_path`): the
 province's own ``data/<slug>/templates/``, the project's ``templates/``, the theme shipped in
 the package. `dataset.load_templates` reads every template file of the chain (``*.html``,
 ``*.jinja``, ``*.j2``) into a `TemplateSources`: for each name (``sections/cong_nghiep.html``)

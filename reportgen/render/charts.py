@@ -32,7 +32,8 @@ from decimal import Decimal
 from typing import Optional
 
 from ..data.figures import Report, figure_label
-from ..data.model import TARGETS_SECTION, Period, PeriodData
+from ..data.model import TARGETS_SECTION, PeriodData
+from ..data.period import Period
 from ..vnformat import HUNDRED, format_number, format_percent, lower_first
 from .drawing import Drawing, Line, Rect, Text, text_width, to_png, to_svg, wrap
 
