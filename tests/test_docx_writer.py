@@ -527,3 +527,33 @@ def test_libreoffice_converts_to_pdf_with_the_text(data, tmp_path):
     assert pages[1].split()[0] == "2"
     assert "Biểu 01: Các chỉ tiêu chủ yếu" in " ".join(pages[1].split())
     assert pages[0].split()[0] != "1"
+
+
+@pytest.mark.parametrize("spans", [
+    [(0, 0, 2, 1)],                            # two rows, one column
+    [(0, 0, 1, 3)],                            # one row, three columns
+    [(0, 0, 2, 2), (0, 2, 1, 2), (2, 1, 2, 3)],  # blocks side by side and below
+    [(1, 1, 3, 2), (0, 0, 4, 1)],              # a block beside a taller one placed later
+])
+def test_merging_new_cells_writes_what_python_docx_writes(spans):
+    """The writer merges the cells of a new table itself (python-docx's `merge` searched the
+    whole table for every cell): the XML must be python-docx's, span for span."""
+    from docx.oxml.ns import qn as q
+    from lxml import etree
+
+    from reportgen.writers.docx import _merge_new_cells
+
+    def table():
+        d = docx.Document()
+        return d.add_table(rows=4, cols=5)._tbl
+
+    ours, theirs = table(), table()
+    for r, c, rs, cs in sorted(spans):
+        _merge_new_cells(ours.tr_lst, r, c, rs, cs)
+        theirs.tr_lst[r].tc_at_grid_offset(c).merge(
+            theirs.tr_lst[r + rs - 1].tc_at_grid_offset(c + cs - 1))
+    for tbl in (ours, theirs):  # python-docx adds up the widths: the writer sets every tcW after
+        for tcw in tbl.iter(q("w:tcW")):
+            tcw.set(q("w:w"), "0")
+    assert etree.tostring(ours) == etree.tostring(theirs)
+    assert len(ours.findall(f".//{q('w:gridSpan')}")) == sum(rs for *_, rs, cs in spans if cs > 1)

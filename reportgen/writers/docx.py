@@ -26,6 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 from docx.table import _Cell
+from docx.text.run import Run
 
 from .. import frame
 from ..document.inlines import InlineVisitor
@@ -82,13 +83,23 @@ def _core_text(text: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+_RUN_BREAKS = frozenset("\t\r\n")  # what python-docx writes as w:tab or w:br in a run
+
+
 class _Runs(InlineVisitor):
     """Inline content as the runs of a python-docx paragraph; the walk carries the
     paragraph and whether the text is bold and italic."""
 
     def text(self, node: Text, p, bold: bool, italic: bool) -> None:
         if node.text:
-            run = p.add_run(node.text)
+            if _RUN_BREAKS.isdisjoint(node.text):
+                # python-docx's `add_run(text)` reads the text a character at a time to turn
+                # tabs and line ends into elements; without any, it writes this one w:t
+                r = p._p.add_r()
+                r.add_t(node.text)
+                run = Run(r, p)
+            else:
+                run = p.add_run(node.text)
             if bold:
                 run.bold = True
             if italic:
@@ -105,6 +116,49 @@ class _Runs(InlineVisitor):
 
 
 _RUNS = _Runs()
+
+
+# ---------------------------------------------------------------- table cells
+_TC, _P, _TCPR, _TCW, _GRID_SPAN = qn("w:tc"), qn("w:p"), qn("w:tcPr"), qn("w:tcW"), qn("w:gridSpan")
+_W, _TYPE, _VAL = qn("w:w"), qn("w:type"), qn("w:val")
+_PPR, _PSTYLE = qn("w:pPr"), qn("w:pStyle")
+#: the order of a cell's properties (ECMA-376 CT_TcPr), as far as merging writes them
+TCPR_SEQ = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+            "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def _grid_span(tc) -> int:
+    span = tc.find(_TCPR)
+    span = span.find(_GRID_SPAN) if span is not None else None
+    return int(span.get(_VAL)) if span is not None else 1
+
+
+def _merge_new_cells(trs, r: int, c: int, rs: int, cs: int) -> None:
+    """Merge rows r..r+rs-1, grid columns c..c+cs-1 of a table just made by python-docx
+    (every cell one empty paragraph): in each row the first cell spans the columns
+    (w:gridSpan) and the rest are removed; the rows are joined by w:vMerge (restart, then
+    continue). The XML python-docx's `merge` writes, without its searches of the whole
+    table for every cell, which made half the writer's time."""
+    for i in range(r, r + rs):
+        offset, tc = 0, None
+        for candidate in trs[i].iterchildren(_TC):
+            if offset == c:
+                tc = candidate
+                break
+            offset += _grid_span(candidate)
+        if tc is None:
+            raise ValueError(f"no cell at grid column {c} of row {i}")
+        span = _grid_span(tc)
+        while span < cs:
+            following = tc.getnext()
+            span += _grid_span(following)
+            following.getparent().remove(following)
+        props = tc.find(_TCPR)
+        if span > 1:
+            insert_ordered(props, el("w:gridSpan", val=str(span)), TCPR_SEQ)
+        if rs > 1:  # continue is the attribute's default: python-docx writes no val for it
+            insert_ordered(props, el("w:vMerge", val="restart") if i == r else el("w:vMerge"),
+                           TCPR_SEQ)
 
 
 # ---------------------------------------------------------------- the writer
@@ -145,8 +199,20 @@ class _Writer:
 
     # ------------------------------------------------------------ paragraphs
     def _style(self, p, name: str) -> None:
-        """Apply a paragraph style by name without python-docx's linear style search."""
-        p._p.style = self._style_ids[name]
+        """Apply a paragraph style by name: the w:pStyle python-docx's `style` setter writes
+        (first in w:pPr, itself first in w:p), without its name search and its schema-order
+        searches on every insertion."""
+        p_el = p._p
+        props = p_el.find(_PPR)
+        if props is None:
+            props = OxmlElement("w:pPr")
+            p_el.insert(0, props)
+        style = props.find(_PSTYLE)
+        if style is not None:
+            props.remove(style)
+        style = OxmlElement("w:pStyle")
+        style.set(_VAL, self._style_ids[name])
+        props.insert(0, style)
 
     def _para(self, style: str, container=None):
         container = container if container is not None else self.doc
@@ -399,20 +465,18 @@ class _Writer:
         trs = tbl.tr_lst
         for r, c, cell, rs, cs in placed:  # merge before writing: merging moves content
             if rs > 1 or cs > 1:
-                a = trs[r].tc_at_grid_offset(c)
-                b = trs[r + rs - 1].tc_at_grid_offset(c + cs - 1)
-                a.merge(b)
+                _merge_new_cells(trs, r, c, rs, cs)
 
         # widths of every tc from its grid span (Word reads tcW, LibreOffice the grid)
-        for tr in trs:
+        at: dict[tuple[int, int], object] = {}  # (row, grid column) -> the tc starting there
+        for r, tr in enumerate(trs):
             offset = 0
-            for tc in tr.tc_lst:
-                span = tc.grid_span
-                tc.get_or_add_tcPr()
-                w = sum(col_tw[offset:offset + span])
-                tcw = tc.tcPr.get_or_add_tcW()
-                tcw.set(qn("w:w"), str(w))
-                tcw.set(qn("w:type"), "dxa")
+            for tc in tr.iterchildren(_TC):
+                span = _grid_span(tc)
+                tcw = tc.find(_TCPR).find(_TCW)  # new_tbl gives every tc a width
+                tcw.set(_W, str(sum(col_tw[offset:offset + span])))
+                tcw.set(_TYPE, "dxa")
+                at[r, offset] = tc
                 offset += span
 
         for r, row in enumerate(rows):
@@ -421,13 +485,16 @@ class _Writer:
             if row.header:
                 insert_ordered(trpr, el("w:tblHeader"), TRPR_SEQ)
 
-        for tr in trs:  # paragraphs left in merged-away cells: table text, not body text
-            for tc in tr.tc_lst:
-                for p_el in tc.p_lst:
+        # paragraphs left in merged-away cells: table text, not body text (the placed cells
+        # get their own style below)
+        starts = {(r, c) for r, c, *_ in placed}
+        for key, tc in at.items():
+            if key not in starts:
+                for p_el in tc.iterchildren(_P):
                     if p_el.pPr is None or p_el.pPr.pStyle is None:
                         p_el.style = "RGTable"
         for r, c, cell, rs, cs in placed:
-            tc = trs[r].tc_at_grid_offset(c)
+            tc = at[r, c]
             docx_cell = _Cell(tc, table)
             header = cell.header or rows[r].header
             if header:
