@@ -251,3 +251,75 @@ def test_fuzzed_files_never_raise(tree):
 def test_data_error_without_findings_does_not_crash():
     err = DataError([])
     assert "RG100" in str(err) and err.exit_code == 1
+
+
+# ------------------------------------------------------- libyaml and the pure parser agree
+def _tree(node, seen=None):
+    """A node tree as plain tuples: kind, tag, value, style and position of every node."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    seen = set() if seen is None else seen
+    if node is None:  # no document
+        return None
+    if id(node) in seen:  # an alias: the same node again
+        return ("alias", node.start_mark.line, node.start_mark.column)
+    seen.add(id(node))
+    where = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, MappingNode):
+        return ("map", str(node.tag), where,
+                [(_tree(k, seen), _tree(v, seen)) for k, v in node.value])
+    if isinstance(node, SequenceNode):
+        return ("seq", str(node.tag), where, [_tree(v, seen) for v in node.value])
+    return ("scalar", str(node.tag), where, node.value, node.style)
+
+
+_TRICKY = [
+    "a: 1\nb: '1'\nc: \"x\\ty\"\nd: 1.5\ne: 0o17\nf: 017\ng: 1_000\nh: yes\ni: ~\nj: 2022-01-05\n",
+    "a: >-\n  một hai\n  ba\n\n  bốn\nb: |\n  x\n   y\n",
+    "a: &x {b: [1, 2, {c: d}]}\ne: *x\n",
+    "- a\n- - b\n  - c\n-\n  d: e\n",
+    "? [a]\n: b\n",
+    "a: b # chú thích\n# chú thích\nc: 'd # e'\n",
+    "a: 5.300\nb: '1.586,397'\nc: -6.76\nd: .inf\ne: !!str 5\n",
+    "a: x:y\nb: '''q'''\nc: \"\\u1ebf\"\nd: \"\\/\"\n",
+    "---\na: 1\n...\n",
+    "a: [1, 2\n",        # broken: both refuse, the pure parser says why
+    "a:\tb\n",           # a tab after the colon: libyaml would take it
+    "%YAML 1.1\n---\na: yes\n",
+]
+
+
+def _yaml_texts():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted({*root.glob("data/**/*.yaml"), *root.glob("tests/**/*.yaml"),
+                    *root.glob("templates/**/*.yaml"), *root.glob("reportgen/**/*.yaml")})
+    return ([(str(f.relative_to(root)), f.read_bytes().decode("utf-8", "replace"))
+             for f in files] + [(f"tricky {i}", t) for i, t in enumerate(_TRICKY)])
+
+
+def test_libyaml_and_the_pure_parser_give_the_same_nodes():
+    """`load_yaml` composes with libyaml when ruamel.yaml.clib is installed and falls back to
+    ruamel's pure-Python parser for anything libyaml refuses or reads differently (tabs,
+    directives, other line breaks): on every YAML file of the project, and on texts chosen to
+    differ, the two give the same tree, or libyaml declines."""
+    from ruamel.yaml import CParser
+
+    if CParser is None:
+        pytest.skip("ruamel.yaml.clib không được cài: chỉ có trình đọc thuần Python")
+    texts = _yaml_texts()
+    assert len(texts) > 100
+    agreed = declined = 0
+    for name, text in texts:
+        c = loader._compose_c(text)
+        if c is loader._NOT_C:
+            declined += 1
+            continue
+        try:
+            pure = loader._compose_pure(text)
+        except Exception as exc:  # libyaml accepted what the pure parser refuses
+            raise AssertionError(f"{name}: libyaml đọc được, ruamel thuần báo {exc}") from None
+        assert _tree(c) == _tree(pure), name
+        agreed += 1
+    assert agreed > 100 and declined >= 3  # the broken text, the tab and the directive

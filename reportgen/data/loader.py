@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -211,11 +213,64 @@ class _TooDeep(Exception):
 
 
 def _compose(text: str):
+    """The node tree of `text`: with libyaml (ruamel.yaml.clib) when it is installed and
+    the text parses, else with ruamel's pure-Python parser. Anything libyaml refuses, or
+    nests too deep, goes to the pure parser, so every message and position a staff member
+    reads comes from one parser; a file both accept gives the same nodes, tags, styles and
+    marks (tests/test_loader.py compares the two on every YAML file of the project)."""
+    node = _compose_c(text)
+    return node if node is not _NOT_C else _compose_pure(text)
+
+
+_NOT_C = object()
+# where libyaml (YAML 1.1) and ruamel's YAML 1.2 scanner read a text differently: a tab as a
+# separator (libyaml takes it, ruamel refuses it: RG102), a %YAML directive (ruamel then
+# resolves as that version), the line breaks U+0085, U+2028 and U+2029
+_C_DIFFERS = re.compile("[\t\x85\u2028\u2029]|^%", re.MULTILINE)
+
+
+def _compose_c(text: str):
+    """ruamel's composer and resolver over libyaml's events (no pure-Python scanner)."""
+    try:
+        from ruamel.yaml import CParser
+    except ImportError:
+        return _NOT_C
+    if CParser is None or _C_DIFFERS.search(text):
+        return _NOT_C
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class Source:  # what ruamel's Composer asks of its loader
+        max_depth = None
+
+    source = Source()
+    source._parser = CParser(text)
+    source._resolver = VersionedResolver(loadumper=source)
+    class PlainComposer(_depth_composer()):
+        def compose_scalar_node(self, anchor):
+            node = super().compose_scalar_node(anchor)
+            node.style = node.style or None  # libyaml's plain style is "", ruamel's None
+            return node
+
+    try:
+        return PlainComposer(loader=source).get_single_node()
+    except Exception:  # noqa: BLE001 - the pure parser reads it again and says what is wrong
+        return _NOT_C
+
+
+def _compose_pure(text: str):
     """The node tree of `text` in one pass of ruamel's pure-Python safe parser (the
-    round-trip one also gathers comments, which nothing here reads), refusing a
-    mapping or list nested more than MAX_DEPTH deep at its opening, before the recursive
-    composer can go deeper."""
+    round-trip one also gathers comments, which nothing here reads)."""
     from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _depth_composer()
+    return yaml.compose(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _depth_composer():
+    """ruamel's Composer refusing a mapping or list nested more than MAX_DEPTH deep at its
+    opening, before its recursion can go deeper."""
     from ruamel.yaml.composer import Composer
     from ruamel.yaml.events import MappingStartEvent, SequenceStartEvent
 
@@ -234,9 +289,7 @@ def _compose(text: str):
             finally:
                 self.nesting -= 1
 
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = DepthComposer
-    return yaml.compose(text)
+    return DepthComposer
 
 
 def _mark(node) -> tuple[int, int]:
