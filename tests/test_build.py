@@ -136,3 +136,35 @@ def test_noop_rebuild_imports_no_data_model(project):
     again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert again.stdout.startswith("0 []\n"), again.stdout + again.stderr
     assert "bỏ qua (không đổi)" in again.stdout and "đã dựng" not in again.stdout
+
+
+def test_objects_set_aside_only_while_building(project):
+    """make_document and render_formats set the older objects aside from the garbage
+    collector (gc.freeze) while they run, once even when nested, and put them all back
+    after, also after an error: a long-running preview must not keep them frozen."""
+    import gc
+
+    seen = []
+    real = build_mod.load_inputs
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    entry = next(e for e in find_entries(project.data) if e.slug == "bac-kan")
+    assert gc.get_freeze_count() == 0
+    build_mod.load_inputs = spy
+    try:
+        doc = build_mod.make_document(project, entry)
+    finally:
+        build_mod.load_inputs = real
+    assert seen and seen[0] > 1000 and gc.get_freeze_count() == 0
+    build_mod.older_objects_set_aside(lambda: build_mod.render_formats(project, doc, ("html",)))()
+    assert gc.get_freeze_count() == 0
+
+    @build_mod.older_objects_set_aside
+    def fails():
+        raise ValueError("x")
+    with pytest.raises(ValueError):
+        fails()
+    assert gc.get_freeze_count() == 0
