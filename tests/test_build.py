@@ -138,33 +138,29 @@ def test_noop_rebuild_imports_no_data_model(project):
     assert "bỏ qua (không đổi)" in again.stdout and "đã dựng" not in again.stdout
 
 
-def test_objects_set_aside_only_while_building(project):
-    """make_document and render_formats set the older objects aside from the garbage
-    collector (gc.freeze) while they run, once even when nested, and put them all back
-    after, also after an error: a long-running preview must not keep them frozen."""
+def test_repeated_builds_in_one_process_keep_memory_flat(project):
+    """make_document and render_formats set the loaded libraries aside from the garbage
+    collector (gc.freeze) once; the garbage of each build must still be collected: ten more
+    builds in the same process (as the preview makes them) leave no more objects than the
+    first ones did. (With the objects frozen for every build and thawed after, each build
+    left ~16 000 more objects and 13 MB behind.)"""
     import gc
 
-    seen = []
-    real = build_mod.load_inputs
-
-    def spy(*args, **kwargs):
-        seen.append(gc.get_freeze_count())
-        return real(*args, **kwargs)
-
     entry = next(e for e in find_entries(project.data) if e.slug == "bac-kan")
-    assert gc.get_freeze_count() == 0
-    build_mod.load_inputs = spy
-    try:
-        doc = build_mod.make_document(project, entry)
-    finally:
-        build_mod.load_inputs = real
-    assert seen and seen[0] > 1000 and gc.get_freeze_count() == 0
-    build_mod.older_objects_set_aside(lambda: build_mod.render_formats(project, doc, ("html",)))()
-    assert gc.get_freeze_count() == 0
 
-    @build_mod.older_objects_set_aside
-    def fails():
-        raise ValueError("x")
-    with pytest.raises(ValueError):
-        fails()
-    assert gc.get_freeze_count() == 0
+    def build_once():
+        doc = build_mod.make_document(project, entry)
+        build_mod.render_formats(project, doc, ("html", "docx"))
+
+    def tracked():
+        gc.collect()
+        return len(gc.get_objects()) + gc.get_freeze_count()
+
+    for _ in range(3):
+        build_once()
+    before = tracked()
+    for _ in range(10):
+        build_once()
+    after = tracked()
+    assert gc.get_freeze_count() > 10_000  # the libraries are set aside
+    assert after - before < 2_000, (before, after)

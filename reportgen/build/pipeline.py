@@ -126,30 +126,25 @@ def input_hash(project: Project, entry: Entry, formats: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-_FROZEN = 0  # how many `older_objects_set_aside` scopes are open (only the outermost acts)
+_MODULES_SET_ASIDE = 0  # len(sys.modules) when the loaded objects were last set aside
 
 
-def older_objects_set_aside(fn):
-    """Run `fn` with the objects that already exist set aside from the cyclic garbage
-    collector (`gc.freeze`), and put them back after. A full collection walks every object
-    of the process: with WeasyPrint, pydantic, Jinja and python-docx loaded that is over
-    10^5 objects, and laying out a report makes enough garbage for several full collections,
-    each walking them all again (a fifth of an in-process build went there). What the build
-    itself makes is still collected as usual."""
+def set_aside_loaded_objects() -> None:
+    """Set what is alive now aside from the cyclic garbage collector (`gc.freeze`), once the
+    libraries a step needs are imported, and again only after more modules have been.
+    A full collection walks every tracked object: with WeasyPrint, pydantic, Jinja and
+    python-docx loaded that is about 9·10^4 objects (modules, classes, caches; 0,04 s a
+    walk), and laying out one report makes garbage enough for several full collections (a
+    fifth of an in-process build went there). Set aside, they are not walked again; the
+    garbage reports make is collected as before (tests/test_build.py builds ten times over
+    and counts the objects). The objects set aside are the loaded libraries and whatever is
+    alive at that moment: a bounded amount, set aside a few times per process at most."""
+    import sys
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        global _FROZEN
-        if _FROZEN == 0:
-            gc.freeze()
-        _FROZEN += 1
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _FROZEN -= 1
-            if _FROZEN == 0:
-                gc.unfreeze()
-    return wrapper
+    global _MODULES_SET_ASIDE
+    if len(sys.modules) != _MODULES_SET_ASIDE:
+        gc.freeze()
+        _MODULES_SET_ASIDE = len(sys.modules)
 
 
 def preload() -> None:
@@ -162,7 +157,6 @@ def preload() -> None:
     from . import textcheck  # noqa: F401
 
 
-@older_objects_set_aside
 def make_document(project: Project, entry: Entry, checked=None) -> Document:
     """The report's typed document, flowing one way; raises DataError/TemplateError for bad
     input. Load (layout, province, period, previous and earlier periods, each file once)
@@ -171,13 +165,14 @@ def make_document(project: Project, entry: Entry, checked=None) -> Document:
     `checked`: the loaded and validated result when the caller already has it (the preview
     shows its warnings)."""
     from .. import typography
+    from ..data.validate import check
     from ..document.reader import read
     from ..render.charts import drawer
     from ..render.templating import render_html
+    from .textcheck import glyph_findings
 
+    set_aside_loaded_objects()
     if checked is None:
-        from ..data.validate import check
-        from .textcheck import glyph_findings
         checked = check(load_inputs(project.data, project.template_dirs, entry.slug, entry.period),
                         project.strict)
         # a word WeasyPrint would lay out letter by letter for minutes is refused (RG125) here,
@@ -232,7 +227,6 @@ def source_date() -> Optional[dt.date]:
                          "(unset SOURCE_DATE_EPOCH)") from None
 
 
-@older_objects_set_aside
 def render_formats(project: Project, doc: Document, formats: Iterable[str],
                    province_dir: Optional[Path] = None,
                    options: Optional[dict[str, dict]] = None) -> dict[str, bytes]:
@@ -258,8 +252,13 @@ def render_formats(project: Project, doc: Document, formats: Iterable[str],
     from ..writers.stylesheet import check_stylesheet
     check_stylesheet(css, css_path, assets)  # one fetch policy for every format
     options = options or {}
-    return {fmt: writer(fmt)(doc, css=css, assets=assets, **options.get(fmt, {}))
-            for fmt in formats}
+    renderers = {fmt: writer(fmt) for fmt in formats}
+    if "pdf" in renderers:
+        from ..writers.pdf import _import_weasyprint
+        _import_weasyprint()
+    set_aside_loaded_objects()
+    return {fmt: render(doc, css=css, assets=assets, **options.get(fmt, {}))
+            for fmt, render in renderers.items()}
 
 
 #: what a staff member reads for each status (the summary table and the progress lines)
