@@ -42,3 +42,29 @@ def test_pdf_bytes_know_their_page_count():
     assert isinstance(data, bytes) and data.startswith(b"%PDF-")
     assert data.pages == len(PdfReader(io.BytesIO(data)).pages) == pdf_pages(data)
     assert pdf_pages(bytes(data)) == data.pages  # plain bytes: parsed
+
+
+def test_stylesheet_parsed_once_gives_the_same_pdf():
+    """A stylesheet that fetches nothing is parsed once per process and handed to WeasyPrint
+    beside the page instead of in it; one that names a file (here only in a comment: the
+    check is textual) stays in the page and is parsed on every render. Both PDFs, archival
+    and plain, are the same bytes."""
+    from reportgen.build.pipeline import make_document
+    from reportgen.data.dataset import find_entries
+    from reportgen.project import Project
+    from seeded import ROOT
+
+    project = Project(data=ROOT / "data", templates=ROOT / "templates")
+    entry = next(e for e in find_entries(project.data) if e.slug == "bac-kan")
+    doc = make_document(project, entry)
+    css = (project.templates / "style" / "print.css").read_text(encoding="utf-8")
+    in_page = css + "\n/* không tải url(…) nào */\n"
+    for archival in (True, False):
+        pdf_writer._parsed_stylesheet.cache_clear()
+        once = [pdf_writer.render(doc, css=css, assets=[project.templates], archival=archival)
+                for _ in range(2)]
+        parsed = pdf_writer._parsed_stylesheet.cache_info()
+        assert parsed.hits >= 1 and parsed.currsize == (2 if archival else 1)
+        page = pdf_writer.render(doc, css=in_page, assets=[project.templates], archival=archival)
+        assert pdf_writer._parsed_stylesheet.cache_info().currsize == parsed.currsize
+        assert once[0] == once[1] == page

@@ -7,6 +7,7 @@ document, never from the clock, so identical input gives identical bytes.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -131,6 +132,20 @@ ARCHIVAL_VARIANT = "pdf/a-3a"  # PDF/A-3, level a: tagged (WeasyPrint's pdf_tags
 BOOKMARKS_CSS = "h1[data-bookmark], h2[data-bookmark] { bookmark-label: attr(data-bookmark) }"
 
 
+#: what may make WeasyPrint fetch a file while parsing a stylesheet (url(), @import, a font's
+#: src) or hide one (a CSS escape): such a stylesheet stays in the page, parsed per render
+_FETCHES = re.compile(r"\\|url\s*\(|@import|\bsrc\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_stylesheet(css: str):
+    """A stylesheet that fetches nothing, parsed once per process: WeasyPrint parses a
+    page's <style> on every render (0,012 s for print.css). Given to WeasyPrint as a
+    stylesheet of its own, it is the only one besides WeasyPrint's defaults, so the cascade
+    and the PDF are the same (tests/test_pdf_writer.py compares the bytes)."""
+    return _import_weasyprint().CSS(string=css)
+
+
 def _attachments(doc: Document) -> list:
     """The document's data files as WeasyPrint attachments, dated by the report (never the
     clock, so the bytes stay reproducible)."""
@@ -158,13 +173,20 @@ def render(doc: Document, css: str = "", assets: Iterable[Path] = (), archival: 
     weasyprint = _import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
-    page = html_writer.render_text(doc, css)
+    sheets = []
+    if css and not _FETCHES.search(css):  # parsed once per process, not on every render
+        page = html_writer.render_text(doc)
+        sheets.append(_parsed_stylesheet(css))
+    else:  # it names files: parsed with this report's URL fetcher, in the page
+        page = html_writer.render_text(doc, css)
     options: dict = {"pdf_identifier": b"reportgen", "uncompressed_pdf": False}
     if archival:
         from .archival import finisher
+        sheets.append(_parsed_stylesheet(BOOKMARKS_CSS))
         options.update(pdf_variant=ARCHIVAL_VARIANT, attachments=_attachments(doc),
-                       finisher=finisher(doc.meta.language),
-                       stylesheets=[weasyprint.CSS(string=BOOKMARKS_CSS)])
+                       finisher=finisher(doc.meta.language))
+    if sheets:
+        options["stylesheets"] = sheets
     try:
         html = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher(assets, doc.style))
         # HTML.write_pdf() is render() then write_pdf(): done in two steps to keep the pages
