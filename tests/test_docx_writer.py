@@ -557,3 +557,19 @@ def test_merging_new_cells_writes_what_python_docx_writes(spans):
             tcw.set(q("w:w"), "0")
     assert etree.tostring(ours) == etree.tostring(theirs)
     assert len(ours.findall(f".//{q('w:gridSpan')}")) == sum(rs for *_, rs, cs in spans if cs > 1)
+
+
+def test_each_report_starts_from_an_untouched_copy_of_the_base_document():
+    """The styled base document is opened once per process and copied for each report: a
+    report written into the copy must leave the original as it was, and the next report
+    the same bytes (a copy of a python-docx Document once used gave a body apart from its
+    package: the second report came out empty)."""
+    from reportgen.writers.docx import lang_tag
+    from reportgen.writers.docx_styles import _opened_base, new_document
+
+    first = render(make_document())
+    assert render(make_document()) == first
+    lang = lang_tag(make_document().meta.language)
+    assert new_document(lang).paragraphs == []  # the original is still empty
+    assert render(make_document()) == first
+    assert _opened_base.cache_info().currsize >= 1

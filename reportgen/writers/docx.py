@@ -19,7 +19,6 @@ import io
 import zipfile
 from typing import Iterable
 
-import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
@@ -59,7 +58,7 @@ from .docx_styles import (
     TEXT_WIDTH,
     TRPR_SEQ,
     Numbering,
-    base_document,
+    new_document,
     el,
     insert_ordered,
     lang_tag,
@@ -168,7 +167,7 @@ class _Writer:
         self.meta: Meta = document.meta
         self.lang = lang_tag(self.meta.language)
         # the styled, cleaned base document is built once per process and language
-        self.doc = docx.Document(io.BytesIO(base_document(self.lang)))
+        self.doc = new_document(self.lang)
         self.pending_break = False
         # style name -> id once: python-docx looks names up by scanning every style
         self._style_ids = {st.name: st.style_id for st in self.doc.styles}

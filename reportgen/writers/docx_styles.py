@@ -4,8 +4,8 @@ that the DOCX block writer (`docx.py`) fills.
 Every look is a named Word style built in code from python-docx's default template (no binary
 template is committed). Layout follows Nghị định 30/2020 (see CONVENTIONS.md): A4 portrait,
 margins 20/20/30/15 mm (from `reportgen.geometry`), Times New Roman 14 pt body. The base document (section, styles,
-package clean-up) is built once per process and language (`base_document`); each report
-starts from a copy of it. Knows nothing of the Document's blocks.
+package clean-up) is built and opened once per process and language (`base_document`); each
+report starts from a copy of it (`new_document`). Knows nothing of the Document's blocks.
 """
 from __future__ import annotations
 
@@ -473,4 +473,21 @@ def base_document(lang: str) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def _opened_base(lang: str):
+    """The package of `base_document`, opened once per process and language and never used
+    itself: only copied (a python-docx object used once keeps wrappers around parts of its
+    XML, which a deep copy would copy apart from the tree they belong to)."""
+    from docx.package import Package  # what docx.Document() opens
+    return Package.open(io.BytesIO(base_document(lang)))
+
+
+def new_document(lang: str):
+    """A fresh python-docx Document of `base_document`: a deep copy of its package opened
+    once per process and language (opening it, unzipping and parsing its parts, cost 0,013 s
+    a report; the copy 0,005 s); the same as opening the saved bytes."""
+    import copy
+    return copy.deepcopy(_opened_base(lang)).main_document_part.document
 
