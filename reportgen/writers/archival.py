@@ -86,8 +86,7 @@ def finisher(language: str = "vi", created: Optional[str] = None):
     """The WeasyPrint finisher (document, pdf) for the archival PDF."""
 
     def finish(document, pdf) -> None:
-        _layout_tables_as_div(pdf)
-        _signature_field(document, pdf)
+        _signature_field(document, pdf, _layout_tables_as_div(pdf))
         _xmp(pdf, language, created)
         _yaml_media_type(pdf)
         _digest(pdf)
@@ -123,10 +122,12 @@ def _document_elem(pdf):
     return kids[0] if kids else None
 
 
-def _layout_tables_as_div(pdf) -> None:
+def _layout_tables_as_div(pdf) -> list:
+    """Retag the layout tables (no header cell) as Div; returns them, in document order."""
     doc = _document_elem(pdf)
     if doc is None:
-        return
+        return []
+    layout = []
     for elem in list(_walk(pdf, doc)):
         if elem.get("S") != "/Table":
             continue
@@ -137,15 +138,15 @@ def _layout_tables_as_div(pdf) -> None:
             if e.get("S") in ("/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TD"):
                 e["S"] = "/Div"
                 e.pop("A", None)
-        elem["RGLayout"] = "true"  # marker for _signature_field (removed there)
+        layout.append(elem)
+    return layout
 
 
-def _signature_field(document, pdf) -> None:
+def _signature_field(document, pdf, layout: list) -> None:
+    """`layout`: the layout tables (`_layout_tables_as_div`), the closing among them."""
     import pydyf
 
     found = signature_box(document)
-    marked = [e for e in _walk(pdf, _document_elem(pdf))] if _document_elem(pdf) is not None else []
-    layout = [e for e in marked if e.pop("RGLayout", None)]
     if found is None:
         return
     index, rect = found
