@@ -15,6 +15,7 @@ close the element.
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Iterable, Optional
@@ -67,10 +68,18 @@ def _urls(tokens) -> Iterable[tuple[str, int]]:
             yield from _urls(tok.value)
 
 
-def check_stylesheet(css: str, source: Optional[Path | str], assets: Iterable[Path]) -> None:
-    """Raise WriteError (RG401 a fetch, RG405 markup) naming `source` and the line."""
+@functools.lru_cache(maxsize=8)
+def _stylesheet_urls(css: str) -> tuple[tuple[str, int], ...]:
+    """(url, line) of every URL the stylesheet names, parsed once per process and text (the
+    check runs on every build; the files the URLs name are checked every time)."""
     import tinycss2
 
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return tuple(_urls(rules))
+
+
+def check_stylesheet(css: str, source: Optional[Path | str], assets: Iterable[Path]) -> None:
+    """Raise WriteError (RG401 a fetch, RG405 markup) naming `source` and the line."""
     roots = list(assets)
     m = _MARKUP.search(css)
     if m:
@@ -80,8 +89,7 @@ def check_stylesheet(css: str, source: Optional[Path | str], assets: Iterable[Pa
                          "<!--) không được có trong CSS, kể cả trong chú thích, vì trang HTML "
                          "chép nguyên bảng kiểu vào thẻ <style>: xoá đoạn này", source, line,
                          code="RG405")
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    for url, line in _urls(rules):
+    for url, line in _stylesheet_urls(css):
         if not allowed_url(url, roots):
             where = ", ".join(str(r) for r in roots) or "(không có)"
             raise WriteError(f"bảng kiểu đòi tải '{url[:200]}': báo cáo không tải gì từ mạng hay "
