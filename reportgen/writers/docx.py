@@ -562,27 +562,48 @@ class _Writer:
         if self._after_table:
             self._para("RG NoIndent")  # the body ends with a paragraph, not a table
         self._page_numbers()
-        buf = io.BytesIO()
-        self.doc.save(buf)
-        return _normalise_zip(buf.getvalue(), self.meta.date)
+        return _save(self.doc, self.meta.date)
 
 
 
 
-def _normalise_zip(data: bytes, date: _dt.date | None) -> bytes:
-    """Rewrite the package with fixed entry dates, attributes and order."""
-    stamp = (date.year, date.month, date.day, 0, 0, 0) if date and date.year >= 1980 \
-        else (1980, 1, 1, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():  # python-docx writes a fixed order: keep it
-            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.create_system = 3
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
+class _ReproducibleZip:
+    """python-docx's physical package writer, writing each entry once with fixed dates and
+    attributes (python-docx compressed every part, which was then read back and compressed
+    again to fix them)."""
+
+    def __init__(self, date: _dt.date | None):
+        self.stamp = (date.year, date.month, date.day, 0, 0, 0) if date and date.year >= 1980 \
+            else (1980, 1, 1, 0, 0, 0)
+        self.out = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.out, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 3
+        info.external_attr = 0o644 << 16
+        self.zip.writestr(info, blob, compresslevel=6)
+
+    def close(self) -> bytes:
+        self.zip.close()
+        return self.out.getvalue()
+
+
+def _save(document, date: _dt.date | None) -> bytes:
+    """The package's bytes, as `Document.save` orders them (content types, package
+    relationships, then each part and its relationships), reproducible."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    out = _ReproducibleZip(date)
+    PackageWriter._write_content_types_stream(out, parts)
+    PackageWriter._write_pkg_rels(out, package.rels)
+    PackageWriter._write_parts(out, parts)
+    return out.close()
 
 
 def render(doc: Document, **_: object) -> bytes:
