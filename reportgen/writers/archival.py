@@ -43,10 +43,15 @@ def content_digest(pages: Iterable[bytes], files: Iterable[tuple[str, bytes]]) -
     return "sha256:" + h.hexdigest()
 
 
-def _raw(stream) -> bytes:
-    """Uncompressed bytes of a pydyf stream (what a reader decodes back)."""
+def _joined(stream) -> bytes:
+    """Uncompressed bytes of a pydyf stream (what a reader decodes back), kept as the
+    stream's one piece: writing the file then does not join its pieces a second time (pydyf
+    joins them the same way, so the bytes written are the same)."""
     import pydyf
-    return b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+    to_bytes = pydyf._to_bytes
+    data = b"\n".join(item if type(item) is bytes else to_bytes(item) for item in stream.stream)
+    stream.stream = [data]
+    return data
 
 
 def _obj(pdf, ref):
@@ -108,12 +113,6 @@ def _struct_kids(pdf, elem) -> list:
     return out
 
 
-def _walk(pdf, elem):
-    yield elem
-    for child in _struct_kids(pdf, elem):
-        yield from _walk(pdf, child)
-
-
 def _document_elem(pdf):
     if "StructTreeRoot" not in pdf.catalog:
         return None
@@ -127,11 +126,21 @@ def _layout_tables_as_div(pdf) -> list:
     doc = _document_elem(pdf)
     if doc is None:
         return []
+    known: dict[int, list] = {}  # each element's children, resolved once (tables are walked twice)
+
+    def walk(elem):
+        yield elem
+        kids = known.get(id(elem))
+        if kids is None:
+            kids = known[id(elem)] = _struct_kids(pdf, elem)
+        for child in kids:
+            yield from walk(child)
+
     layout = []
-    for elem in list(_walk(pdf, doc)):
+    for elem in list(walk(doc)):
         if elem.get("S") != "/Table":
             continue
-        inner = list(_walk(pdf, elem))
+        inner = list(walk(elem))
         if any(e.get("S") == "/TH" for e in inner):
             continue  # a data table: keeps its headers
         for e in inner:
@@ -246,6 +255,6 @@ def _digest(pdf) -> None:
     pages = []
     for ref in pdf.page_references:
         contents = _obj(pdf, _obj(pdf, ref)["Contents"])
-        pages.append(_raw(contents))
-    files = [(name, _raw(stream)) for name, stream in _embedded(pdf)]
+        pages.append(_joined(contents))
+    files = [(name, _joined(stream)) for name, stream in _embedded(pdf)]
     pdf.catalog[DIGEST_KEY] = pydyf.String(content_digest(pages, files))
