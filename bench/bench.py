@@ -212,7 +212,7 @@ def one_report(tmp: Path, runs: int) -> None:
                                             ("pdf", "docx", "html")))
 
     with WarmBare(tmp / "bare.html") as bare:
-        full_s, bare_in = pair(full, bare.render, max(runs, 5))
+        full_s, bare_in = pair(full, bare.render, max(runs, 11))  # noisy: more samples
     row("in-process: document + pdf+docx+html (s wall / CPU)", full_s.s(3))
     row("in-process: bare WeasyPrint HTML(string).write_pdf(), own warm process (s wall / CPU)",
         bare_in.s(3))
