@@ -47,8 +47,8 @@ def _helper(conn, render: Render, project: Project, province_dir: Optional[Path]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the build and ends us
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked across the fork
     try:
-        from ..writers.pdf import _import_weasyprint
-        _import_weasyprint()
+        from ..writers import prepare
+        prepare("pdf")
     except Exception:  # the render below fails too; the parent then renders and reports it
         pass
     try:

@@ -262,7 +262,7 @@ def render_formats(project: Project, doc: Document, formats: Iterable[str],
     that its url() may name): nothing here reads the data folder.
     `options`: per format, keywords for its writer (the preview's pages come from a plain
     PDF, ``{"pdf": {"archival": False}}``: the same pages without tags and attachments)."""
-    from ..writers import writer
+    from ..writers import prepare, writer
 
     style = doc.style
     if style is None:  # a document not made by make_document (tests): read the stylesheet now
@@ -279,9 +279,8 @@ def render_formats(project: Project, doc: Document, formats: Iterable[str],
     check_stylesheet(css, css_path, assets)  # one fetch policy for every format
     options = options or {}
     renderers = {fmt: writer(fmt) for fmt in formats}
-    if "pdf" in renderers:
-        from ..writers.pdf import _import_weasyprint
-        _import_weasyprint()
+    for fmt in renderers:
+        prepare(fmt)  # WeasyPrint loaded before the loaded objects are set aside
     set_aside_loaded_objects()
     return {fmt: render(doc, css=css, assets=assets, **options.get(fmt, {}))
             for fmt, render in renderers.items()}

@@ -245,14 +245,8 @@ def _compose_c(text: str):
     source = Source()
     source._parser = CParser(text)
     source._resolver = VersionedResolver(loadumper=source)
-    class PlainComposer(_depth_composer()):
-        def compose_scalar_node(self, anchor):
-            node = super().compose_scalar_node(anchor)
-            node.style = node.style or None  # libyaml's plain style is "", ruamel's None
-            return node
-
     try:
-        return PlainComposer(loader=source).get_single_node()
+        return _depth_composer()(loader=source).get_single_node()
     except Exception:  # noqa: BLE001 - the pure parser reads it again and says what is wrong
         return _NOT_C
 
@@ -270,7 +264,8 @@ def _compose_pure(text: str):
 @functools.lru_cache(maxsize=1)
 def _depth_composer():
     """ruamel's Composer refusing a mapping or list nested more than MAX_DEPTH deep at its
-    opening, before its recursion can go deeper."""
+    opening, before its recursion can go deeper; a plain scalar's style is None from either
+    parser (libyaml gives "")."""
     from ruamel.yaml.composer import Composer
     from ruamel.yaml.events import MappingStartEvent, SequenceStartEvent
 
@@ -288,6 +283,11 @@ def _depth_composer():
                 return super().compose_node(parent, index)
             finally:
                 self.nesting -= 1
+
+        def compose_scalar_node(self, anchor):
+            node = super().compose_scalar_node(anchor)
+            node.style = node.style or None
+            return node
 
     return DepthComposer
 

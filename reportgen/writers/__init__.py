@@ -11,8 +11,21 @@ import importlib
 FORMATS = ("pdf", "docx", "html")
 
 
-def writer(fmt: str):
-    """The `render` function of a format's writer."""
+def _module(fmt: str):
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    return importlib.import_module(f"{__name__}.{fmt}").render
+    return importlib.import_module(f"{__name__}.{fmt}")
+
+
+def writer(fmt: str):
+    """The `render` function of a format's writer."""
+    return _module(fmt).render
+
+
+def prepare(fmt: str) -> None:
+    """Load the libraries a format's writer renders with now rather than in its first render
+    (WeasyPrint for the PDF; raises the writer's WriteError when it cannot): a module may
+    define `prepare()`."""
+    hook = getattr(_module(fmt), "prepare", None)
+    if hook is not None:
+        hook()

@@ -55,6 +55,7 @@ from .docx_styles import (
     PPR_SEQ,
     TABLE_STYLE,
     TBLPR_SEQ,
+    TCPR_SEQ,
     TEXT_WIDTH,
     TRPR_SEQ,
     Numbering,
@@ -121,9 +122,6 @@ _RUNS = _Runs()
 _TC, _P, _TCPR, _TCW, _GRID_SPAN = qn("w:tc"), qn("w:p"), qn("w:tcPr"), qn("w:tcW"), qn("w:gridSpan")
 _W, _TYPE, _VAL = qn("w:w"), qn("w:type"), qn("w:val")
 _PPR, _PSTYLE = qn("w:pPr"), qn("w:pStyle")
-#: the order of a cell's properties (ECMA-376 CT_TcPr), as far as merging writes them
-TCPR_SEQ = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
-            "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 
 
 def _grid_span(tc) -> int:

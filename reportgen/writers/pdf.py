@@ -127,6 +127,11 @@ def _import_weasyprint():
     return weasyprint
 
 
+def prepare() -> None:
+    """WeasyPrint loaded (`writers.prepare`)."""
+    _import_weasyprint()
+
+
 ARCHIVAL_VARIANT = "pdf/a-3a"  # PDF/A-3, level a: tagged (WeasyPrint's pdf_tags)
 # a heading broken over lines ("Phần I" / "KẾT QUẢ …") is bookmarked as one line of text
 BOOKMARKS_CSS = "h1[data-bookmark], h2[data-bookmark] { bookmark-label: attr(data-bookmark) }"
