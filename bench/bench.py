@@ -483,7 +483,7 @@ def archival_cost(n: int = 7) -> None:
     p, a = statistics.median(plain), statistics.median(archival)
     pc, ac = statistics.median(plain_cpu), statistics.median(archival_cpu)
     row(f"plain PDF of one report (s wall / s CPU, median of {n})", f"{p:.3f} / {pc:.3f}")
-    row(f"PDF/A-3a + tags + data + field (s wall / CPU)", f"{a:.3f} / {ac:.3f}")
+    row("PDF/A-3a + tags + data + field (s wall / CPU)", f"{a:.3f} / {ac:.3f}")
     row("ratio archival / plain (wall; CPU)", f"{a / p:.2f}; {ac / pc:.2f}",
         f"load {os.getloadavg()[0]:.1f}")
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 from .data.dataset import (Entry, LoadResult, check_period, check_slug, find_entries, load_inputs,

@@ -141,7 +141,8 @@ def _anchor(report, path: str):
 
 def missing_in_context(text: str, report, layout, figures) -> list[str]:
     """The manifest figures NOT found in context in `text` (normalised body text)."""
-    from reportgen.data.sentences import fill, placeholders
+    from reportgen.data.placeholders import placeholders
+    from reportgen.data.sentences import fill
 
     sections = section_texts(text, report, layout)
     out = []

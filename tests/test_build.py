@@ -1,7 +1,6 @@
 """reportgen build: reproducible bytes, incremental skips, --check, atomic writes."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

@@ -4,7 +4,6 @@ the plan line kept off value labels, labels unbroken inside brackets, the half-y
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import subprocess
 import sys

@@ -38,7 +38,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from reportgen.errors import NOTE, WARNING, TemplateError
+from reportgen.errors import NOTE, WARNING
 
 ROOT = Path(__file__).resolve().parent.parent
 FINDING_CODE = re.compile(r"RG\d{3}")

@@ -20,7 +20,6 @@ from reportgen.build import batch, pipeline
 from reportgen.build.record import LOCK, RECORD, load_record
 from reportgen.cli import main
 from reportgen.data.dataset import find_entries
-from reportgen.data.period import Period
 from reportgen.project import Project
 from reportgen.render import sandbox
 from seeded import ROOT

@@ -146,7 +146,7 @@ def test_no_object_is_ever_constructed(tmp_path):
                 f"!!python/object/apply:os.system ['touch {marker}']\n",
                 f"? !!python/object/apply:os.system ['touch {marker}']\n: 1\n",
                 "x: !!python/name:os.system\n", "x: !!binary aGk=\n", "x: !!set {a}\n",
-                "x: !local 1\n", f"!!python/object:os.system {{}}: 1\n"):
+                "x: !local 1\n", "!!python/object:os.system {}: 1\n"):
         got = load(tmp_path, doc)
         assert [f.code for f in got.findings] == ["RG105"], doc
         assert got.data is None

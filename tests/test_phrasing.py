@@ -295,7 +295,6 @@ def test_fixture_appendix_shows_plan_growth_and_approximate_parts():
 def test_appendix_plan_column_and_sentence_counts(tmp_path):
     """A plan given as a growth target shows in the plan column ("tăng 9%"); a count an
     author's sentence says is listed in the appendix; an approximate rate keeps its word."""
-    from reportgen.data.dataset import find_entries
     from reportgen.data.layout import load_layout
     from reportgen.project import Project
     from reportgen.render.appendix import rows

@@ -18,7 +18,7 @@ from reportgen.errors import DataError
 from reportgen.data.period import Period
 from reportgen.project import Project
 from reportgen.authoring.spreadsheet import HEADERS, INFO_SHEET, SHEET, SpreadsheetError, read_number
-from reportgen.authoring.spreadsheet_export import export_template, export_workbook
+from reportgen.authoring.spreadsheet_export import export_workbook
 from reportgen.authoring.spreadsheet_import import import_workbook
 from seeded import ROOT
 

@@ -5,8 +5,12 @@ build before rendering (reportgen.build.pipeline), so a build never starts on su
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Finding, WARNING
+
+if TYPE_CHECKING:
+    from ..data.loader import Loaded
 
 LONG_WORD = 80  # characters without a space: a pasted URL, code or garbage (warning)
 MAX_WORD = 1000  # more is an error: the PDF would break it letter by letter for minutes
@@ -20,7 +24,6 @@ def glyph_findings(files: "list[Loaded | Path | None]") -> list[Finding]:
     import re
 
     from ..data.loader import Loaded, load_yaml
-    from ..errors import shorten
     from ..writers.fonts import missing_glyphs, report_font
 
     family, cmap = report_font()

@@ -23,7 +23,7 @@ from collections import Counter
 from typing import Iterator, Optional
 
 from .. import typography
-from ..errors import ERROR, NOTE, WARNING, Finding
+from ..errors import NOTE, WARNING, Finding
 from .figures import Report
 from .loader import Loaded
 from .model import TARGETS_SECTION, Signer

@@ -185,7 +185,7 @@ def load_yaml(path: str | Path) -> Loaded:
         return fail(line, col, code, message)
     except RecursionError:
         return fail(0, 0, "RG106", "cấu trúc lồng nhau quá sâu: kiểm tra ngoặc [ { và thụt lề")
-    except (YAMLError, ValueError) as exc:
+    except (YAMLError, ValueError):
         return fail(0, 0, "RG101", "lỗi cú pháp YAML: kiểm tra thụt lề, dấu ':' và dấu nháy "
                     "trong tệp")
     if node is None:

@@ -26,12 +26,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Optional
 
 from .. import vnformat as vn
 from .figures import CountFigure, Figure, Report
-from .placeholders import NAME, PLACEHOLDER, bound_ids, placeholders  # noqa: F401
+from .placeholders import NAME, PLACEHOLDER
 
 COUNT_FORMS = ("value", "total", "diff", "change", "pct")
 FIGURE_FORMS = ("number", "change", "growth", "index", "plan", "plan_value", "same_period",

@@ -15,14 +15,7 @@ from typing import Callable, Optional
 from ..errors import TemplateError
 from ..geometry import TEXT_WIDTH_MM
 from .inlines import inline_text
-from .markup import (  # noqa: F401  render.templating imports check_fragment, SOURCE_MARK here
-    META_FIELDS,
-    SOURCE_MARK,
-    Element,
-    TreeBuilder,
-    check_fragment,
-    in_template,
-)
+from .markup import META_FIELDS, Element, TreeBuilder, in_template
 from .types import (Block, Cell, Document, Emph, Heading, Image, Inline, LineBreak, ListBlock,
                     Meta, PageBreak, Paragraph, Row, Strong, Table, Text)
 

@@ -85,7 +85,7 @@ def pkcs11_signer(src: KeySource):
     failure is a message naming the token; the session is returned to be closed."""
     try:
         import pkcs11
-        from pkcs11 import Attribute, ObjectClass, TokenFlag
+        from pkcs11 import TokenFlag
         from pyhanko.sign.pkcs11 import PKCS11Signer
     except ImportError:
         raise UsageError("chưa cài python-pkcs11: pip install 'pyhanko[pkcs11]'") from None

@@ -16,7 +16,7 @@ from typing import Optional
 import jinja2
 
 from ..data.layout import Layout
-from ..document.reader import check_fragment
+from ..document.markup import check_fragment
 from ..errors import TemplateError, display_path
 from .environment import nearest
 from .translate import syntax_error

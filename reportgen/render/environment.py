@@ -19,7 +19,7 @@ from jinja2 import pass_context
 from .. import vnformat
 from ..data.layout import fill_title_text
 from ..data.templates import TemplateSources
-from ..document.reader import SOURCE_MARK  # <!--rg-template FILE--> … <!--/rg-template-->
+from ..document.markup import SOURCE_MARK  # <!--rg-template FILE--> … <!--/rg-template-->
 from ..errors import TemplateError
 from ..typography import unbreakable  # 'Sở Công Thương Thái Nguyên' on one line
 from ..vnformat import lower_first, title_vn, upper_first
